@@ -1,0 +1,70 @@
+"""`cswb-desktop [FILE] [--demo]`: start the desktop program."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from typing import Sequence
+
+from . import APP_NAME, __version__
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cswb-desktop",
+                                     description="Community Safety and Well-Being planning, offline.")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a plan file (.cswb) to open")
+    parser.add_argument("--demo", action="store_true", help="start on the demo plan")
+    parser.add_argument("--version", action="version", version=f"cswb-desktop {__version__}")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def install_excepthook() -> None:
+    """An unexpected error is logged and explained in a dialog; the working copy keeps the work."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from .core import paths
+
+    log_file = paths.log_dir() / "cswb-desktop.log"
+    logging.basicConfig(filename=log_file, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def hook(exc_type, exc, tb):
+        logging.getLogger("cswb").error("unexpected error\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if QApplication.instance() is not None:
+            QMessageBox.critical(
+                None, "cswb-desktop",
+                "Something went wrong that cswb-desktop did not expect. Your edits so far are kept in "
+                f"the working copy and will be offered back if needed.\n\nDetails were written to {log_file}.")
+
+    sys.excepthook = hook
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse(argv)
+    from PySide6.QtWidgets import QApplication
+
+    from .gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]] + argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("cswb-desktop")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    install_excepthook()
+    window = MainWindow()
+    window.show()
+    if args.file:
+        window.open_path(args.file)
+    elif args.demo:
+        window.open_demo()
+    else:
+        window.offer_recovery()
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""`cswb`: the plan files without a screen, for scripting and for support staff.
+
+Exit codes: 0 success · 1 the command could not finish (say, the output exists and --force was not
+given, or the disk is full) · 2 usage error · 3 the input file was rejected (one sentence on
+stderr, nothing written) · 4 with --strict, a finding the law requires is still open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .core import framework, planfile
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED, EXIT_LAW_OPEN = 0, 1, 2, 3, 4
+
+
+class CommandFailed(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date like 2025-03-31")
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise CommandFailed(f"{path} already exists; add --force to replace it.")
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+def cmd_new(args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    _refuse_overwrite(target, args.force)
+    planfile.create_plan_file(target, community=args.community, community_type=args.type,
+                              title=args.title or "", language=args.language, force=True)
+    print(f"Created {target}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .core import sample
+
+    target = Path(args.file)
+    _refuse_overwrite(target, args.force)
+    planfile.create_plan_file(target, community=sample.DEMO_COMMUNITY, community_type="joint",
+                              title=sample.DEMO_TITLE, force=True, fill=sample.build_demo)
+    print(f"Created the demo plan {target}")
+    return EXIT_OK
+
+
+def plan_info(plan, path: Path) -> dict:
+    from .core.summary import step_counts
+
+    profile = plan.profile()
+    return {
+        "file": str(path),
+        "title": profile.title,
+        "community": profile.community,
+        "community_type": profile.community_type,
+        "schema_version": plan.schema_version(),
+        "last_modified": plan.last_modified(),
+        "counts": plan.counts(),
+        "steps": {s.step: s.count for s in step_counts(plan)},
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    with planfile.reading(path) as plan:
+        info = plan_info(plan, path)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{info['title']}")
+    print(f"  Community:      {info['community']} "
+          f"({framework.COMMUNITY_TYPES.get(info['community_type'], info['community_type'])})")
+    print(f"  File format:    {info['schema_version']}")
+    print(f"  Last modified:  {info['last_modified'] or 'never'}")
+    print("  Records:")
+    for table, count in info["counts"].items():
+        print(f"    {table:<22} {count:>7}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .core import checks
+
+    path = Path(args.file)
+    with planfile.reading(path) as plan:
+        findings = checks.run_checks(plan, today=args.today)
+        title = plan.profile().title
+    law_open = checks.law_findings_open(findings)
+    if args.json:
+        print(json.dumps({
+            "file": str(path), "file_ok": True, "title": title,
+            "findings": [{"code": f.code, "severity": f.severity, "message": f.message,
+                          "step": f.step, "table": f.table, "record_id": f.record_id}
+                         for f in findings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        print(f"{path.name}: the file is a sound plan ({title}).")
+        if not findings:
+            print("No open findings: the plan meets every check.")
+        for f in findings:
+            tag = "required by law" if f.severity == "law" else "recommended"
+            step = framework.STEPS_BY_CODE[f.step].title if f.step in framework.STEPS_BY_CODE else f.step
+            print(f"- [{tag}] {f.message} (step: {step})")
+        if findings:
+            n_law = sum(1 for f in findings if f.severity == "law")
+            print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}, "
+                  f"{n_law} required by law.")
+    return EXIT_LAW_OPEN if (args.strict and law_open) else EXIT_OK
+
+
+# --- parser -------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cswb",
+        description="Work with CSWB plan files (.cswb) without a screen.",
+        epilog="Exit codes: 0 success, 1 could not finish, 2 usage error, 3 input file rejected, "
+               "4 --strict and a finding the law requires is open.",
+    )
+    parser.add_argument("--version", action="version", version=f"cswb-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("new", help="create a new, empty plan file",
+                       description="Create a new, empty plan file for a community.")
+    p.add_argument("file", metavar="FILE", help="the plan file to create (.cswb)")
+    p.add_argument("--community", required=True, metavar="NAME", help="the community's name")
+    p.add_argument("--type", choices=list(framework.COMMUNITY_TYPES), default="municipality",
+                   help="municipality, First Nation, or a joint plan (default: municipality)")
+    p.add_argument("--title", metavar="TEXT", help="the plan's title (default: made from the community)")
+    p.add_argument("--language", choices=list(framework.LANGUAGES), default="en",
+                   help="language of the plan document (default: en)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("demo", help="write the demo plan to a file",
+                       description="Write a complete, fictional demo plan to FILE.")
+    p.add_argument("file", metavar="FILE", help="the plan file to create (.cswb)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("info", help="show a plan's title, community and record counts",
+                       description="Show a plan's title, community, file format, last change and record counts.")
+    p.add_argument("file", metavar="FILE", help="the plan file (.cswb)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("check", help="check the file's safety, then the plan's readiness",
+                       description="Check that FILE is a sound plan file, then list what the law and "
+                                   "the toolkit still ask of the plan.")
+    p.add_argument("file", metavar="FILE", help="the plan file (.cswb)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with code 4 if a finding that the law requires is open")
+    p.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="judge due dates as of this day (default: today)")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def _log_unexpected(exc: BaseException) -> Path | None:
+    try:
+        from .core import paths
+
+        log = paths.log_dir() / "cswb.log"
+        logging.basicConfig(filename=log, level=logging.ERROR)
+        logging.getLogger("cswb").error("unexpected error\n%s",
+                                        "".join(traceback.format_exception(exc)))
+        return log
+    except Exception:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except planfile.FileRejected as exc:
+        print(f"cswb: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except planfile.SaveError as exc:
+        print(f"cswb: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except CommandFailed as exc:
+        print(f"cswb: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("cswb: stopped.", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # no traceback ever reaches a user
+        log = _log_unexpected(exc)
+        where = f" Details were written to {log}." if log else ""
+        print(f"cswb: something went wrong that this program did not expect ({type(exc).__name__}).{where}",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,539 @@
+"""The main window: one open plan at a time, the File menu, prompts that keep work safe."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+    QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from .. import APP_NAME, __version__
+from ..core import framework, paths, planfile
+from ..core.plan import PlanError
+from .bridge import PlanBridge
+from .overview import OverviewPage, StartPage
+
+FILE_FILTER = "CSWB plans (*.cswb)"
+MAX_RECENT = 10
+
+
+def settings() -> QSettings:
+    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+class NewPlanDialog(QDialog):
+    """Asks the few things a new plan needs before anything else: whose plan it is."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New plan"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Whose plan is this? You can change all of this later in the plan profile."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.community = QLineEdit()
+        self.community.setAccessibleName(self.tr("Community name"))
+        self.kind = QComboBox()
+        for code, label in framework.COMMUNITY_TYPES.items():
+            self.kind.addItem(self.tr(label), code)
+        self.kind.setAccessibleName(self.tr("Type of community"))
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("Made from the community's name if left empty"))
+        self.title.setAccessibleName(self.tr("Plan title"))
+        self.language = QComboBox()
+        for code, label in framework.LANGUAGES.items():
+            self.language.addItem(label, code)
+        self.language.setAccessibleName(self.tr("Language of the plan document"))
+        form.addRow(self.tr("&Community:"), self.community)
+        form.addRow(self.tr("&Type:"), self.kind)
+        form.addRow(self.tr("Plan &title:"), self.title)
+        form.addRow(self.tr("&Language:"), self.language)
+        layout.addLayout(form)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("validationMessage")
+        layout.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create plan"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.community.textChanged.connect(self._validate)
+        self._validate()
+
+    def _validate(self) -> None:
+        ok = bool(self.community.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.problem.setText("" if ok else self.tr("Type the community's name to create the plan."))
+
+    def values(self) -> dict:
+        return {
+            "community": self.community.text().strip(),
+            "community_type": self.kind.currentData(),
+            "title": self.title.text().strip(),
+            "language": self.language.currentData(),
+        }
+
+
+class MainWindow(QMainWindow):
+    """Holds one PlanSession. Every path that could lose work asks first."""
+
+    session_changed = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.session: planfile.PlanSession | None = None
+        self.bridge: PlanBridge | None = None
+        self.setAcceptDrops(True)
+        self.resize(1100, 760)
+
+        self.pages = QStackedWidget()
+        self.start_page = StartPage()
+        self.overview = OverviewPage()
+        self.banner = QLabel()
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setStyleSheet("QLabel#readOnlyBanner { padding: 8px; border: 1px solid palette(mid); }")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.pages.addWidget(self.start_page)
+        self.pages.addWidget(self.overview)
+        self.setCentralWidget(central)
+
+        self.start_page.new_requested.connect(self.new_plan)
+        self.start_page.open_requested.connect(self.open_dialog)
+        self.start_page.demo_requested.connect(self.open_demo)
+        self.start_page.recent_requested.connect(self.open_path)
+
+        self._build_actions()
+        self._build_menus()
+        self.file_label = QLabel()
+        self.state_label = QLabel()
+        self.statusBar().addWidget(self.file_label, 1)
+        self.statusBar().addPermanentWidget(self.state_label)
+        self._refresh()
+
+    # --- actions and menus ----------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.new_action = self._action(self.tr("&New Plan…"), self.new_plan, K.New)
+        self.open_action = self._action(self.tr("&Open…"), self.open_dialog, K.Open)
+        self.save_action = self._action(self.tr("&Save"), self.save, K.Save)
+        self.save_as_action = self._action(self.tr("Save &As…"), self.save_as, K.SaveAs)
+        if self.save_as_action.shortcut().isEmpty():
+            self.save_as_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.save_copy_action = self._action(self.tr("Save a Copy for S&haring…"), self.save_copy)
+        self.close_action = self._action(self.tr("&Close Plan"), self.close_plan, K.Close)
+        if self.close_action.shortcut().isEmpty():
+            self.close_action.setShortcut(QKeySequence("Ctrl+W"))
+        self.quit_action = self._action(self.tr("&Quit"), self.close, K.Quit)
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.demo_action = self._action(self.tr("Open the &Demo Plan"), self.open_demo)
+        self.about_action = self._action(self.tr("&About cswb-desktop"), self.about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.save_copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_action)
+        file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(self.tr("Clear the List"), self._clear_recent)
+        else:
+            empty = self.recent_menu.addAction(self.tr("No recent plans"))
+            empty.setEnabled(False)
+
+    # --- recent files ---------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = settings().value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])][:MAX_RECENT]
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        s = settings()
+        s.setValue("recent_files", recent[:MAX_RECENT])
+        s.sync()
+        self.start_page.set_recent(recent[:MAX_RECENT])
+
+    def _forget(self, path: Path) -> None:
+        recent = [p for p in self.recent_files() if p != str(path)]
+        s = settings()
+        s.setValue("recent_files", recent)
+        s.sync()
+        self.start_page.set_recent(recent)
+
+    def _clear_recent(self) -> None:
+        s = settings()
+        s.setValue("recent_files", [])
+        s.sync()
+        self.start_page.set_recent([])
+
+    # --- questions to the user (tests replace these) --------------------------------------------
+
+    def ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a plan"), self._last_folder(), self.tr(FILE_FILTER))
+        return path
+
+    def ask_save_path(self, title: str, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, os.path.join(self._last_folder(), suggested),
+                                              self.tr(FILE_FILTER))
+        if path and not path.lower().endswith(planfile.PLAN_SUFFIX):
+            path += planfile.PLAN_SUFFIX
+        return path
+
+    def ask_new_plan(self) -> dict | None:
+        dialog = NewPlanDialog(self)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(self.tr("Save the changes to %s before closing it?") % self.session.display_name)
+        box.setInformativeText(self.tr("If you don't save, your changes since the last save will be set aside "
+                                       "among the backups rather than in the plan file."))
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
+            QMessageBox.StandardButton(answer), "cancel")
+
+    def ask_recover(self, item: planfile.Recoverable) -> str:
+        """'recover', 'discard' or 'later'."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Recover unsaved changes"))
+        box.setText(self.tr("Recover unsaved changes to %s?") % item.display_name)
+        box.setInformativeText(self.tr("cswb-desktop closed before these changes were saved (last change: %s). "
+                                       "Recover them to keep working, or discard them; a discarded copy is "
+                                       "still kept among the backups.") % item.changed_at.replace("T", " "))
+        recover = box.addButton(self.tr("&Recover"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("Decide &Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        clicked = box.clickedButton()
+        return "recover" if clicked is recover else "discard" if clicked is discard else "later"
+
+    def ask_strip_contacts(self) -> bool | None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Save a copy for sharing"))
+        box.setText(self.tr("Leave out partners' personal contact details (names, e-mail addresses and phone "
+                            "numbers of contact people) from the copy?"))
+        check = QCheckBox(self.tr("Leave out contact details"))
+        check.setChecked(True)
+        box.setCheckBox(check)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Ok:
+            return None
+        return check.isChecked()
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def show_info(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    def _last_folder(self) -> str:
+        if self.session and self.session.path:
+            return str(self.session.path.parent)
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    # --- opening and creating -------------------------------------------------------------------
+
+    def new_plan(self) -> None:
+        if not self.maybe_close():
+            return
+        values = self.ask_new_plan()
+        if not values:
+            return
+        self._set_session(planfile.new_plan(**values))
+
+    def open_demo(self) -> None:
+        from ..core import sample
+
+        if not self.maybe_close():
+            return
+        self._set_session(planfile.new_plan(community=sample.DEMO_COMMUNITY, community_type="joint",
+                                            title=sample.DEMO_TITLE, fill=sample.build_demo))
+        self.statusBar().showMessage(self.tr("The demo plan is not saved anywhere until you use Save As."), 8000)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_close():
+            return
+        path = self.ask_open_path()
+        if path:
+            self.open_path(path, already_asked=True)
+
+    def open_path(self, path: str, already_asked: bool = False) -> bool:
+        path = os.path.abspath(path)
+        if self.session and self.session.path and os.path.normcase(str(self.session.path)) == os.path.normcase(path):
+            self.raise_()
+            return True
+        if not already_asked and not self.maybe_close():
+            return False
+        try:
+            session = planfile.open_plan(path)
+        except planfile.RecoveryPending as pending:
+            answer = self.ask_recover(pending.recoverable)
+            if answer == "later":
+                return False
+            if answer == "discard":
+                planfile.discard(pending.recoverable)
+                return self.open_path(path, already_asked=True)
+            try:
+                session = planfile.recover(pending.recoverable)
+            except planfile.FileRejected as exc:
+                self.show_error(self.tr("Cannot recover the plan"), str(exc))
+                return False
+        except planfile.FileRejected as exc:
+            if exc.reason == "missing":
+                self._forget(Path(path))
+            self.show_error(self.tr("Cannot open the plan"), str(exc))
+            return False
+        self._set_session(session)
+        if not session.read_only:
+            self._remember(Path(path))
+        return True
+
+    def offer_recovery(self) -> None:
+        """At start: offer back plans whose unsaved edits survived a crash."""
+        for item in planfile.find_recoverable():
+            if self.session is not None:
+                break
+            answer = self.ask_recover(item)
+            if answer == "recover":
+                try:
+                    self._set_session(planfile.recover(item))
+                except planfile.FileRejected as exc:
+                    self.show_error(self.tr("Cannot recover the plan"), str(exc))
+            elif answer == "discard":
+                planfile.discard(item)
+
+    def _set_session(self, session: planfile.PlanSession | None) -> None:
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge.deleteLater()
+            self.bridge = None
+        self.session = session
+        if session is not None:
+            self.bridge = PlanBridge(session.plan, self)
+            self.bridge.changed.connect(lambda _change: self._refresh())
+        self._refresh()
+        self.session_changed.emit()
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.session is None:
+            return False
+        if self.session.read_only:
+            return self.save_copy()
+        if self.session.path is None:
+            return self.save_as()
+        return self._write(lambda: self.session.save())
+
+    def save_as(self) -> bool:
+        if self.session is None:
+            return False
+        if self.session.read_only:
+            return self.save_copy()
+        suggested = self.session.path.name if self.session.path else _safe_file_name(self.session.plan.profile().title)
+        path = self.ask_save_path(self.tr("Save plan as"), suggested)
+        if not path:
+            return False
+        return self._write(lambda: self.session.save_as(Path(path)))
+
+    def save_copy(self) -> bool:
+        if self.session is None:
+            return False
+        suggested = _safe_file_name(self.session.plan.profile().title + " (copy)")
+        path = self.ask_save_path(self.tr("Save a copy for sharing"), suggested)
+        if not path:
+            return False
+        strip = self.ask_strip_contacts()
+        if strip is None:
+            return False
+        if not self._write(lambda: self.session.save_copy(Path(path), without_contact_details=strip),
+                           remember=False):
+            return False
+        size = Path(path).stat().st_size
+        self.show_info(self.tr("Copy saved"), self.tr(
+            "Saved a copy to %s (%s). It is a single, compact file that is safe to send by e-mail or on a "
+            "USB stick.") % (path, _human_size(size)))
+        return True
+
+    def _write(self, operation, remember: bool = True) -> bool:
+        self.statusBar().showMessage(self.tr("Saving…"))
+        try:
+            target = operation()
+        except planfile.SaveError as exc:
+            self.statusBar().clearMessage()
+            self.show_error(self.tr("Could not save"), str(exc))
+            return False
+        self.statusBar().showMessage(self.tr("Saved"), 4000)
+        if remember and target:
+            self._remember(Path(target))
+        self._refresh()
+        return True
+
+    # --- closing --------------------------------------------------------------------------------
+
+    def maybe_close(self) -> bool:
+        """Close the current plan, asking about unsaved changes; False if the user cancelled."""
+        if self.session is None:
+            return True
+        if self.session.modified and not self.session.read_only:
+            answer = self.ask_unsaved()
+            if answer == "cancel":
+                return False
+            if answer == "save" and not self.save():
+                return False
+            discard = answer == "discard"
+        else:
+            discard = False
+        session = self.session
+        self._set_session(None)
+        session.close(discard=discard)
+        return True
+
+    def close_plan(self) -> None:
+        self.maybe_close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.maybe_close():
+            event.accept()
+        else:
+            event.ignore()
+
+    # --- drag and drop --------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if _dropped_plan(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = _dropped_plan(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    # --- showing state --------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        s = self.session
+        has = s is not None
+        for action in (self.save_action, self.save_as_action, self.save_copy_action, self.close_action):
+            action.setEnabled(has)
+        if not has:
+            self.pages.setCurrentWidget(self.start_page)
+            self.start_page.set_recent(self.recent_files())
+            self.banner.setVisible(False)
+            self.setWindowTitle(APP_NAME)
+            self.setWindowModified(False)
+            self.file_label.setText(self.tr("No plan open"))
+            self.state_label.setText("")
+            return
+        try:
+            title = s.plan.profile().title or self.tr("Untitled plan")
+        except PlanError:
+            title = self.tr("Untitled plan")
+        self.pages.setCurrentWidget(self.overview)
+        self.overview.show_plan(s.plan)
+        self.setWindowTitle(f"{title} — {s.display_name}[*] — {APP_NAME}")
+        self.setWindowModified(s.modified)
+        self.save_action.setEnabled(not s.read_only)
+        self.save_as_action.setEnabled(not s.read_only)
+        self.banner.setVisible(s.read_only)
+        self.banner.setText(self.tr("Read-only: %s") % s.read_only_reason)
+        self.file_label.setText(str(s.path) if s.path else self.tr("Not saved yet"))
+        if s.read_only:
+            self.state_label.setText(self.tr("Read-only"))
+        elif s.modified:
+            self.state_label.setText(self.tr("Unsaved changes"))
+        else:
+            self.state_label.setText(self.tr("All changes saved") if s.path else self.tr("Not saved yet"))
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About cswb-desktop"), self.tr(
+            "<h3>cswb-desktop %s</h3>"
+            "<p>Community Safety and Well-Being planning for Ontario communities, on your own computer, "
+            "with or without the internet.</p>"
+            "<p>Settings: %s<br>Working copies and backups: %s</p>")
+            % (__version__, paths.config_dir(), paths.data_dir()))
+
+
+def _dropped_plan(mime) -> str | None:
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(planfile.PLAN_SUFFIX):
+            return url.toLocalFile()
+    return None
+
+
+def _safe_file_name(title: str) -> str:
+    cleaned = "".join(ch for ch in title if ch not in '<>:"/\\|?*' and ch.isprintable()).strip(" .")
+    return (cleaned[:80] or "plan") + planfile.PLAN_SUFFIX
+
+
+def _human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} bytes"
+
+
+def open_folder(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
