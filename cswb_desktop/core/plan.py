@@ -12,7 +12,7 @@ import re
 import sqlite3
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import MISSING as _MISSING, dataclass, field
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 import sqlite_utils
@@ -151,7 +151,7 @@ ENUMS: dict[tuple[str, str], Iterable[str]] = {
     ("action", "status"): framework.ACTION_STATUSES,
     ("progress_update", "status"): framework.PROGRESS_STATUSES,
     ("member_category", "category"): framework.COMMITTEE_CATEGORY_NUMBERS,
-    ("category_status", "category"): framework.COMMITTEE_CATEGORY_NUMBERS,
+    ("category_status", "category"): (3, 4, 5),
 }
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -550,6 +550,9 @@ class Table(Generic[R]):
         self.record_type = record_type
         self.order_by = order_by
         self._hints = field_types(record_type)
+        self._required = frozenset(
+            n for n in self._hints if n not in schema.RECORD_COLUMNS
+            and record_type.__dataclass_fields__[n].default is _MISSING)
 
     def get(self, record_id: str) -> R:
         row = self.plan.row(self.name, record_id)
@@ -573,17 +576,17 @@ class Table(Generic[R]):
         """Create a record; fields not given take their defaults. Returns the stored record."""
         record_id = values.pop("id", None) or str(uuid.uuid4())
         self._check_fields(values, creating=True)
-        if self.name == "strategy" and not values.get("number"):
-            values["number"] = self.plan.next_strategy_number()
         with self.plan.transaction():
+            if self.name == "strategy" and not values.get("number"):
+                values["number"] = self.plan.next_strategy_number()
             stamp = self.plan.stamp()
             defaults = self.record_type(id=record_id, **{k: v for k, v in values.items()
-                                                        if k in self._required()})
+                                                        if k in self._required})
             row = {name: value_to_column(hint, values.get(name, getattr(defaults, name)))
                    for name, hint in self._hints.items()}
             row.update(id=record_id, created_at=stamp, modified_at=stamp, modified_by=self.plan.device_id)
             self.plan.insert_row(self.name, row)
-        return self.get(record_id)
+        return record_from_row(self.record_type, row)
 
     def update(self, record_id: str, **changes: Any) -> R:
         """Change some fields. Writing the values a record already has changes nothing."""
@@ -602,16 +605,12 @@ class Table(Generic[R]):
     def delete(self, record_id: str, *, reassign_to: str | None = None) -> Removal:
         return self.plan.remove(self.name, record_id, reassign_to=reassign_to)
 
-    def _required(self) -> set[str]:
-        return {n for n in self._hints if n not in schema.RECORD_COLUMNS and
-                self.record_type.__dataclass_fields__[n].default is _MISSING}
-
     def _check_fields(self, values: dict[str, Any], *, creating: bool) -> None:
         for name in values:
             if name not in self._hints or name in schema.RECORD_COLUMNS:
                 raise InvalidValue(f"A {self.name.replace('_', ' ')} has no field called “{name}”.")
         if creating:
-            missing = self._required() - set(values)
+            missing = self._required - set(values)
             if missing:
                 raise InvalidValue(f"A {self.name.replace('_', ' ')} needs {', '.join(sorted(missing))}.")
         for name, value in values.items():
@@ -623,9 +622,9 @@ class LinkTable:
 
     def __init__(self, plan: Plan, name: str, owner_column: str, target_column: str):
         self.plan = plan
-        self.name = name
-        self.owner_column = owner_column
-        self.target_column = target_column
+        self.name = _ident(name)
+        self.owner_column = _ident(owner_column)
+        self.target_column = _ident(target_column)
 
     def link_id(self, owner: str, target: Any) -> str:
         return derived_id(self.name, owner, target)
@@ -676,17 +675,16 @@ class LinkTable:
         return before
 
 
-_MISSING = __import__("dataclasses").MISSING
-
-
 def _check_value(table: str, column: str, hint: Any, value: Any) -> None:
     allowed = ENUMS.get((table, column))
     if allowed is not None and value not in tuple(allowed):
         raise InvalidValue(f"“{value}” is not one of the choices for {column.replace('_', ' ')}.")
     if column in _DATE_COLUMNS:
+        if value is not None and not isinstance(value, str):
+            raise InvalidValue(f"{_FIELD_NAMES.get(column, 'A date')} must be written like 2025-03-31.")
         check_date(column, value)
-    if hint in (int, int | None) and value is not None and not isinstance(value, bool):
-        if not isinstance(value, int):
+    if hint in (int, int | None) and value is not None:
+        if not isinstance(value, int) or isinstance(value, bool):
             raise InvalidValue(f"{column.replace('_', ' ').capitalize()} must be a whole number.")
     if hint in (float, float | None) and value is not None:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value \

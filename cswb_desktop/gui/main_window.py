@@ -433,6 +433,9 @@ class MainWindow(QMainWindow):
         """Close the current plan, asking about unsaved changes; False if the user cancelled."""
         if self.session is None:
             return True
+        if self.session.closed:
+            self._set_session(None)
+            return True
         if self.session.modified and not self.session.read_only:
             answer = self.ask_unsaved()
             if answer == "cancel":

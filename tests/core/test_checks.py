@@ -5,6 +5,8 @@ import sqlite3
 
 import pytest
 
+from cswb_desktop.core.plan import InvalidValue
+
 from cswb_desktop.core import framework, schema
 from cswb_desktop.core import plan as P
 from cswb_desktop.core.checks import (
@@ -165,8 +167,12 @@ def test_no_provider_clears_categories_3_to_5_only():
 def test_no_provider_on_a_category_the_law_always_requires_is_ignored():
     p = new_plan()
     add_member(p, "Ada", 2, 3, 4, 5, 6, 7)
-    # A hand-edited or foreign file could carry this; the law allows no such exemption.
-    p.category_statuses.add(category=1, no_provider=True)
+    # The plan API refuses this, but a hand-edited file could carry it; the law allows no such exemption.
+    with pytest.raises(InvalidValue):
+        p.category_statuses.add(category=1, no_provider=True)
+    with p.transaction():
+        p.insert_row("category_status", {"id": "hand-made", "created_at": "x", "modified_at": "x",
+                                         "modified_by": "x", "category": 1, "no_provider": 1})
     assert "category 1" in only(run_checks(p, TODAY), "committee_category_missing").message
 
 
