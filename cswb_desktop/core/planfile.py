@@ -299,6 +299,13 @@ class PlanSession:
             "app_version": __version__,
         })
 
+    def mark_clean(self) -> None:
+        """The plan holds what was last saved again (edits undone): nothing to recover after a crash."""
+        if self.closed or self.read_only:
+            return
+        self.saved_revision = self.plan.revision
+        self._write_info()
+
     # saving ---------------------------------------------------------------------------------
 
     def save(self, progress: Callable[[str], None] | None = None) -> Path:
@@ -312,8 +319,11 @@ class PlanSession:
             raise SaveError("This plan is open read-only. Use Save a Copy to keep your own version under another name.")
         target = Path(os.path.abspath(target))
         revision = self.plan.revision
+        moving = self.path is None or plan_key(target) != plan_key(self.path)
+        if moving:
+            _refuse_if_open_elsewhere(target)  # before writing: that file is another window's
         write_plan_file(self.plan.conn, target, progress=progress)
-        if self.path is None or plan_key(target) != plan_key(self.path):
+        if moving:
             self._move_to(target)
         self.path = target
         self.saved_revision = revision
@@ -337,10 +347,7 @@ class PlanSession:
             return
         new_dir = paths.working_dir() / plan_key(target)
         if new_dir.exists():
-            other = _Lock(new_dir / LOCK_NAME)
-            if not other.acquire():
-                raise SaveError(f"{target.name} is open in another cswb-desktop window. Close it there first, or choose another name.")
-            other.release()
+            _refuse_if_open_elsewhere(target)
             _discard_dir(new_dir, keep_backup_as=target)
         self.plan.conn.close()
         if self._lock:
@@ -377,6 +384,15 @@ class PlanSession:
             _discard_dir(self.workdir, keep_backup_as=self.path)
 
 
+def _refuse_if_open_elsewhere(target: Path) -> None:
+    workdir = paths.working_dir() / plan_key(target)
+    if workdir.exists():
+        other = _Lock(workdir / LOCK_NAME)
+        if not other.acquire():
+            raise SaveError(f"{target.name} is open in another cswb-desktop window. Close it there first, or choose another name.")
+        other.release()
+
+
 def _utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -400,6 +416,9 @@ def _copy_into(source: Path, workdir: Path) -> Path:
     target = workdir / WORKING_NAME
     try:
         shutil.copyfile(source, target)
+        journal = source.with_name(source.name + "-journal")
+        if journal.is_file() and journal.stat().st_size > 0:
+            shutil.copyfile(journal, target.with_name(target.name + "-journal"))
     except FileNotFoundError:
         raise _reject("missing", f"{source.name} could not be found. It may have been moved, renamed or be on a drive that is no longer connected.")
     except PermissionError:
@@ -411,6 +430,25 @@ def _copy_into(source: Path, workdir: Path) -> Path:
     return target
 
 
+def _roll_back_interrupted_write(copy: Path) -> None:
+    """A `-journal` beside the file means another program was interrupted while writing it; the
+    file alone then holds a half-written change. SQLite undoes it here, in the private copy, just
+    as it would have in place; what is left is checked like any file."""
+    journal = copy.with_name(copy.name + "-journal")
+    if not journal.exists():
+        return
+    try:
+        conn = sqlite3.connect(str(copy), isolation_level=None)
+        try:
+            harden(conn)
+            conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        pass  # verify_copy says what is wrong with what is left
+    journal.unlink(missing_ok=True)
+
+
 def _checked_copy(source: Path, prefix: str) -> Path:
     """Copy an untrusted file into a fresh private folder and check it there; returns the folder.
     On rejection the folder is removed, so nothing is left behind anywhere."""
@@ -418,6 +456,7 @@ def _checked_copy(source: Path, prefix: str) -> Path:
     workdir = _new_workdir(prefix)
     try:
         copy = _copy_into(source, workdir)
+        _roll_back_interrupted_write(copy)
         verify_copy(copy, source.name)
         conn = sqlite3.connect(str(copy), isolation_level=None)
         try:
@@ -572,7 +611,18 @@ def write_plan_file(conn: sqlite3.Connection, target: Path, *, without_contact_d
     try:
         if progress:
             progress("Writing a clean copy")
-        conn.execute("VACUUM INTO ?", (str(tmp),))
+        # Made here first, so that a read-only folder or drive is reported by the system with its
+        # reason; SQLite would only say that it cannot open the file. VACUUM INTO fills it.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        os.close(os.open(tmp, flags, 0o644))
+        query_only = conn.execute("PRAGMA query_only").fetchone()[0]
+        if query_only:  # a read-only session may still save a copy; only its own copy is guarded
+            conn.execute("PRAGMA query_only = OFF")
+        try:
+            conn.execute("VACUUM INTO ?", (str(tmp),))
+        finally:
+            if query_only:
+                conn.execute("PRAGMA query_only = ON")
         if without_contact_details:
             _remove_contact_details(tmp)
         if progress:
