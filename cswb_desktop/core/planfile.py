@@ -597,6 +597,19 @@ def save_error_sentence(exc: BaseException, target: Path) -> str:
             f"Try another place with Save As; your work is safe in the meantime.")
 
 
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    """A save cut off by a crash or a pulled stick can leave its hidden temporary file behind."""
+    try:
+        leftovers = list(folder.glob(f".{name}.*.saving"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
 def write_plan_file(conn: sqlite3.Connection, target: Path, *, without_contact_details: bool = False,
                     progress: Callable[[str], None] | None = None) -> None:
     """The one way a plan reaches a user-visible file: VACUUM INTO a temporary file beside the
@@ -607,6 +620,7 @@ def write_plan_file(conn: sqlite3.Connection, target: Path, *, without_contact_d
         raise SaveError(f"{target} is a folder. Choose a file name for the plan.")
     if not folder.is_dir():
         raise SaveError(save_error_sentence(FileNotFoundError(errno.ENOENT, "missing"), target))
+    _remove_stale_temporaries(folder, target.name)
     tmp = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.saving"
     try:
         if progress:
