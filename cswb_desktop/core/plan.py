@@ -244,6 +244,8 @@ class Plan:
         self.progress_updates = Table(self, "progress_update", ProgressUpdate, "strategy_id, reported_on, id")
         self._profile = Table(self, "plan", PlanProfile, "id")
         self._summary = Table(self, "engagement_summary", EngagementSummary, "id")
+        self.profile_table = self._profile  # for undoable edits of the one plan row
+        self.summary_table = self._summary  # the same for the engagement summary
 
         self.member_categories = LinkTable(self, "member_category", "member_id", "category")
         self.activity_groups = LinkTable(self, "activity_group", "activity_id", "group_code")
@@ -252,6 +254,12 @@ class Plan:
         self.risk_partners = LinkTable(self, "risk_partner", "risk_id", "partner_id")
         self.strategy_risks = LinkTable(self, "strategy_risk", "strategy_id", "risk_id")
         self.strategy_partners = LinkTable(self, "strategy_partner", "strategy_id", "partner_id")
+
+    def replace_connection(self, conn: sqlite3.Connection) -> None:
+        """Point this plan at another connection to the same data (the working copy moved on
+        Save As); every table object, listener and undo step keeps working."""
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
 
     # --- transactions and listeners -------------------------------------------------------------
 

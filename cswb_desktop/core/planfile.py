@@ -359,10 +359,7 @@ class PlanSession:
         conn = sqlite3.connect(str(new_dir / WORKING_NAME), isolation_level=None, check_same_thread=False)
         harden(conn)
         _prepare_working_connection(conn)
-        old = self.plan
-        self.plan = Plan(conn, old.device_id, read_only=False)
-        self.plan._listeners = old._listeners
-        self.plan._last_stamp = old._last_stamp
+        self.plan.replace_connection(conn)
 
     # closing --------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__
 from ..core import framework, paths, planfile
 from ..core.plan import PlanError
-from .bridge import PlanBridge
-from .overview import OverviewPage, StartPage
+from .document import PlanDocument
+from .overview import StartPage
+from .plan_view import PlanView
 
 FILE_FILTER = "CSWB plans (*.cswb)"
 MAX_RECENT = 10
@@ -89,13 +90,13 @@ class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
         self.session: planfile.PlanSession | None = None
-        self.bridge: PlanBridge | None = None
+        self.doc: PlanDocument | None = None
+        self.view: PlanView | None = None
         self.setAcceptDrops(True)
-        self.resize(1100, 760)
+        self._fit_to_screen()
 
         self.pages = QStackedWidget()
         self.start_page = StartPage()
-        self.overview = OverviewPage()
         self.banner = QLabel()
         self.banner.setObjectName("readOnlyBanner")
         self.banner.setWordWrap(True)
@@ -107,7 +108,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(self.overview)
         self.setCentralWidget(central)
 
         self.start_page.new_requested.connect(self.new_plan)
@@ -149,6 +149,30 @@ class MainWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.demo_action = self._action(self.tr("Open the &Demo Plan"), self.open_demo)
+        self.undo_action = QAction(self.tr("&Undo"), self)
+        self.undo_action.setShortcut(K.Undo)
+        self.undo_action.triggered.connect(lambda: self.doc and self.doc.undo_stack.undo())
+        self.redo_action = QAction(self.tr("&Redo"), self)
+        self.redo_action.setShortcut(K.Redo)
+        self.redo_action.triggered.connect(lambda: self.doc and self.doc.undo_stack.redo())
+        self.guidance_action = QAction(self.tr("&Guidance Panel"), self)
+        self.guidance_action.setCheckable(True)
+        self.guidance_action.setChecked(True)
+        self.guidance_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        self.guidance_action.toggled.connect(self._toggle_guidance)
+        self.navigator_action = QAction(self.tr("&Step List"), self)
+        self.navigator_action.setCheckable(True)
+        self.navigator_action.setChecked(True)
+        self.navigator_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.navigator_action.toggled.connect(lambda on: self.view and self.view.navigator.setVisible(on))
+        self.next_step_action = self._action(self.tr("&Next Step"), lambda: self.view and self.view.next_step(1),
+                                             QKeySequence("Ctrl+PgDown"))
+        self.previous_step_action = self._action(self.tr("&Previous Step"),
+                                                 lambda: self.view and self.view.next_step(-1),
+                                                 QKeySequence("Ctrl+PgUp"))
+        self.go_to_steps_action = self._action(self.tr("Go to the Step &List"), self._focus_navigator,
+                                               QKeySequence("Ctrl+L"))
+        self.guide_action = self._action(self.tr("&Guide"), self.show_guide, K.HelpContents)
         self.about_action = self._action(self.tr("&About cswb-desktop"), self.about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -167,7 +191,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.close_action)
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self.edit_menu = edit_menu
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.navigator_action)
+        view_menu.addAction(self.guidance_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.go_to_steps_action)
+        view_menu.addAction(self.next_step_action)
+        view_menu.addAction(self.previous_step_action)
+        self.view_menu = view_menu
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
 
@@ -361,16 +398,59 @@ class MainWindow(QMainWindow):
                 planfile.discard(item)
 
     def _set_session(self, session: planfile.PlanSession | None) -> None:
-        if self.bridge is not None:
-            self.bridge.detach()
-            self.bridge.deleteLater()
-            self.bridge = None
+        if self.view is not None:
+            self.pages.removeWidget(self.view)
+            self.view.deleteLater()
+            self.view = None
+        if self.doc is not None:
+            self.doc.detach()
+            self.doc.deleteLater()
+            self.doc = None
         self.session = session
         if session is not None:
-            self.bridge = PlanBridge(session.plan, self)
-            self.bridge.changed.connect(lambda _change: self._refresh())
+            self.doc = PlanDocument(session, self)
+            self.doc.changed.connect(lambda _change: self._refresh())
+            self.doc.modified_changed.connect(lambda _m: self._refresh())
+            self.doc.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            self.view = PlanView(self.doc)
+            self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.view.set_guidance_visible(self.guidance_action.isChecked())
+            self.view.navigator.setVisible(self.navigator_action.isChecked())
+            self.pages.addWidget(self.view)
+            stack = self.doc.undo_stack
+            stack.canUndoChanged.connect(lambda _v: self._refresh_undo())
+            stack.canRedoChanged.connect(lambda _v: self._refresh_undo())
+            stack.undoTextChanged.connect(lambda _t: self._refresh_undo())
+            stack.redoTextChanged.connect(lambda _t: self._refresh_undo())
         self._refresh()
         self.session_changed.emit()
+
+    def _refresh_undo(self) -> None:
+        stack = self.doc.undo_stack if self.doc else None
+        can_undo = bool(stack and stack.canUndo())
+        can_redo = bool(stack and stack.canRedo())
+        self.undo_action.setEnabled(can_undo)
+        self.redo_action.setEnabled(can_redo)
+        self.undo_action.setText(self.tr("&Undo %s") % stack.undoText() if can_undo else self.tr("&Undo"))
+        self.redo_action.setText(self.tr("&Redo %s") % stack.redoText() if can_redo else self.tr("&Redo"))
+
+    def _toggle_guidance(self, on: bool) -> None:
+        if self.view is not None:
+            self.view.set_guidance_visible(on)
+
+    def _focus_navigator(self) -> None:
+        if self.view is not None:
+            self.view.navigator.setVisible(True)
+            self.navigator_action.setChecked(True)
+            self.view.navigator.setFocus()
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1200, 800
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.92))
+        self.resize(width, height)
 
     # --- saving ---------------------------------------------------------------------------------
 
@@ -422,6 +502,8 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("Could not save"), str(exc))
             return False
         self.statusBar().showMessage(self.tr("Saved"), 4000)
+        if remember and self.doc is not None:
+            self.doc.mark_saved()
         if remember and target:
             self._remember(Path(target))
         self._refresh()
@@ -436,7 +518,7 @@ class MainWindow(QMainWindow):
         if self.session.closed:
             self._set_session(None)
             return True
-        if self.session.modified and not self.session.read_only:
+        if self.is_modified() and not self.session.read_only:
             answer = self.ask_unsaved()
             if answer == "cancel":
                 return False
@@ -446,9 +528,14 @@ class MainWindow(QMainWindow):
         else:
             discard = False
         session = self.session
+        if not discard and not self.is_modified():
+            session.mark_clean()
         self._set_session(None)
         session.close(discard=discard)
         return True
+
+    def is_modified(self) -> bool:
+        return self.doc.modified if self.doc is not None else False
 
     def close_plan(self) -> None:
         self.maybe_close()
@@ -478,6 +565,7 @@ class MainWindow(QMainWindow):
         has = s is not None
         for action in (self.save_action, self.save_as_action, self.save_copy_action, self.close_action):
             action.setEnabled(has)
+        self._refresh_undo()
         if not has:
             self.pages.setCurrentWidget(self.start_page)
             self.start_page.set_recent(self.recent_files())
@@ -491,10 +579,10 @@ class MainWindow(QMainWindow):
             title = s.plan.profile().title or self.tr("Untitled plan")
         except PlanError:
             title = self.tr("Untitled plan")
-        self.pages.setCurrentWidget(self.overview)
-        self.overview.show_plan(s.plan)
+        self.pages.setCurrentWidget(self.view)
+        modified = self.is_modified()
         self.setWindowTitle(f"{title} — {s.display_name}[*] — {APP_NAME}")
-        self.setWindowModified(s.modified)
+        self.setWindowModified(modified)
         self.save_action.setEnabled(not s.read_only)
         self.save_as_action.setEnabled(not s.read_only)
         self.banner.setVisible(s.read_only)
@@ -502,10 +590,15 @@ class MainWindow(QMainWindow):
         self.file_label.setText(str(s.path) if s.path else self.tr("Not saved yet"))
         if s.read_only:
             self.state_label.setText(self.tr("Read-only"))
-        elif s.modified:
+        elif modified:
             self.state_label.setText(self.tr("Unsaved changes"))
         else:
             self.state_label.setText(self.tr("All changes saved") if s.path else self.tr("Not saved yet"))
+
+    def show_guide(self) -> None:
+        from .guide import GuideDialog
+
+        GuideDialog(self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, self.tr("About cswb-desktop"), self.tr(

@@ -26,6 +26,13 @@ def window(qtbot):
         w.session.close(discard=True)
 
 
+def step_line(window, code: str) -> str:
+    from cswb_desktop.core.framework import STEP_CODES
+
+    model = window.view.navigator.model()
+    return model.data(model.index(STEP_CODES.index(code)))
+
+
 def make_saved_plan(path: Path, community: str = "Lakeview") -> Path:
     planfile.create_plan_file(path, community=community)
     return path
@@ -52,10 +59,11 @@ def test_new_plan_dialog_validates_as_the_user_types(qtbot, typist):
 def test_new_plan_shows_title_community_and_counts(window):
     window.ask_new_plan = lambda: {"community": "Lakeview", "community_type": "joint", "title": "", "language": "en"}
     window.new_plan()
-    assert window.pages.currentWidget() is window.overview
-    assert window.overview.title_label.text() == "Lakeview Community Safety and Well-Being Plan"
-    assert "Joint plan" in window.overview.community_label.text()
-    assert window.overview.count_labels["partners"].text() == "0 partners"
+    assert window.pages.currentWidget() is window.view
+    assert window.view.header.text().startswith("Lakeview Community Safety and Well-Being Plan — Lakeview")
+    assert "Joint plan" in window.view.header.text()
+    assert "0 partners" in step_line(window, "partners")
+    assert "Not started" in step_line(window, "partners")
     assert not window.isWindowModified()
     assert window.state_label.text() == "Not saved yet"
 
@@ -66,7 +74,7 @@ def test_an_edit_marks_the_window_modified_and_save_clears_it(window, tmp_path):
     window.session.plan.partners.add(organisation="Lakeview Food Bank")
     assert window.isWindowModified()
     assert window.state_label.text() == "Unsaved changes"
-    assert window.overview.count_labels["partners"].text() == "1 partner"
+    assert "1 partner" in step_line(window, "partners") and "In progress" in step_line(window, "partners")
     target = tmp_path / "lakeview.cswb"
     window.ask_save_path = lambda title, suggested: str(target)
     assert window.save()  # untitled: goes through Save As
@@ -163,7 +171,7 @@ def test_dropping_a_plan_file_opens_it(window, tmp_path):
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
     assert window.session is not None and window.session.path == path
-    assert "Dropville" in window.overview.community_label.text()
+    assert "Dropville" in window.view.header.text()
 
 
 def test_save_failure_shows_a_sentence_and_keeps_the_edits(window, tmp_path, monkeypatch):

@@ -1,0 +1,779 @@
+"""Building blocks of the step pages: a filterable record list, a validating record form, and the
+master–detail page that joins them with undoable add, edit and delete."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from PySide6.QtCore import (
+    QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCalendarWidget, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+    QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+    QTableView, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ..core.plan import InUse, Table
+from .document import PlanDocument
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^[0-9+()\-.\s]{7,}(\s*(x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]  # record → what the cell shows
+    sort_value: Callable[[Any], Any] | None = None
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Records as rows, through the given columns. One model, not a widget per row."""
+
+    SortRole = Qt.ItemDataRole.UserRole + 1
+    IdRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, columns: list[Column], parent=None):
+        super().__init__(parent)
+        self.columns = columns
+        self.records: list[Any] = []
+        self._rows: dict[str, int] = {}
+
+    def set_records(self, records: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self._rows = {r.id: i for i, r in enumerate(self.records)}
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        record = self.records[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = column.value(record)
+            return "" if value is None else str(value)
+        if role == self.SortRole:
+            key = (column.sort_value or column.value)(record)
+            if key is None:
+                return ""
+            return key if isinstance(key, (int, float)) else str(key).casefold()
+        if role == self.IdRole:
+            return record.id
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header
+        return None
+
+    def row_of(self, record_id: str | None) -> int:
+        return self._rows.get(record_id, -1) if record_id else -1
+
+    def record(self, row: int):
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+
+class RecordList(QWidget):
+    """A table of records with a filter box; sorting by any column; keeps the selection by id."""
+
+    current_changed = Signal(object)  # record id or None
+    activated = Signal(str)
+
+    def __init__(self, columns: list[Column], accessible_name: str, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.filter_box = QLineEdit()
+        self.filter_box.setPlaceholderText(self.tr("Filter…"))
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.setAccessibleName(self.tr("Filter %s") % accessible_name)
+        layout.addWidget(self.filter_box)
+        self.model = RecordTableModel(columns, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(RecordTableModel.SortRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName(accessible_name)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setTabKeyNavigation(False)
+        layout.addWidget(self.view, 1)
+        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.activated.connect(self._activated)
+        self._current_id: str | None = None
+
+    def set_records(self, records: Iterable[Any]) -> None:
+        keep = self._current_id
+        self.view.selectionModel().blockSignals(True)
+        self.model.set_records(records)
+        self.view.selectionModel().blockSignals(False)
+        if self.model.rowCount() and self.view.columnWidth(0) < 120:
+            self.view.resizeColumnsToContents()
+            for c in range(self.model.columnCount()):
+                self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 320))
+        if keep and self.model.row_of(keep) >= 0:
+            self.select(keep)
+        else:
+            self._current_id = None
+            self.current_changed.emit(None)
+
+    def select(self, record_id: str | None) -> None:
+        row = self.model.row_of(record_id)
+        if row < 0:
+            self.view.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # hidden by the filter: show it
+            self.filter_box.clear()
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        if self._current_id != record_id:
+            self._current_id = record_id
+            self.current_changed.emit(record_id)
+
+    def current_id(self) -> str | None:
+        return self._current_id
+
+    def current_record(self):
+        row = self.model.row_of(self._current_id)
+        return self.model.record(row)
+
+    def _row_changed(self, current: QModelIndex, _previous) -> None:
+        record_id = current.data(RecordTableModel.IdRole) if current.isValid() else None
+        if record_id != self._current_id:
+            self._current_id = record_id
+            self.current_changed.emit(record_id)
+
+    def _activated(self, index: QModelIndex) -> None:
+        record_id = index.data(RecordTableModel.IdRole)
+        if record_id:
+            self.activated.emit(record_id)
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+@dataclass
+class FieldSpec:
+    name: str
+    label: str  # with an & mnemonic where it helps
+    kind: str = "line"  # line, text, choice, date, email, phone, int, money, number, bool, partner
+    choices: dict[Any, str] | None = None
+    placeholder: str = ""
+    help: str = ""
+    undo_text: str = ""  # "Rename Partner"; default: "Change <Noun> <Label>"
+    optional_choice: bool = False  # a "(none)" entry for choice/partner fields
+
+
+def plain_label(label: str) -> str:
+    return label.replace("&", "").rstrip(":")
+
+
+class DateEdit(QWidget):
+    """A date typed as YYYY-MM-DD (empty allowed), with a calendar button for the mouse."""
+
+    editingFinished = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText("YYYY-MM-DD")
+        self.line.setMaxLength(10)
+        self.button = QToolButton()
+        self.button.setText("…")
+        self.button.setToolTip(self.tr("Pick a date from a calendar"))
+        self.button.setAccessibleName(self.tr("Pick a date"))
+        layout.addWidget(self.line, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.line)
+        self.line.editingFinished.connect(self.editingFinished)
+        self.button.clicked.connect(self._pick)
+
+    def text(self) -> str:
+        return self.line.text().strip()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.line.setText(text)
+
+    def _pick(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Pick a date"))
+        layout = QVBoxLayout(dialog)
+        calendar = QCalendarWidget()
+        try:
+            current = _dt.date.fromisoformat(self.text())
+            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        except ValueError:
+            pass
+        layout.addWidget(calendar)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        calendar.activated.connect(dialog.accept)
+        layout.addWidget(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.line.setText(calendar.selectedDate().toString("yyyy-MM-dd"))
+            self.editingFinished.emit()
+
+
+def parse_date(text: str) -> tuple[str | None, str]:
+    """(value, problem): an ISO date or None, and a sentence when the text is not a date."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return _dt.date.fromisoformat(text).isoformat(), ""
+    except ValueError:
+        return None, f"“{text}” is not a date. Write it like 2025-03-31."
+
+
+def parse_number(text: str, whole: bool) -> tuple[float | int | None, str]:
+    cleaned = text.strip().replace(",", "").replace("$", "").replace(" ", "")
+    if not cleaned:
+        return None, ""
+    try:
+        value = float(cleaned)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError
+    except ValueError:
+        return None, f"“{text.strip()}” is not a number. Use digits, like 1250 or 12.5."
+    if whole:
+        if value != int(value):
+            return None, f"“{text.strip()}” must be a whole number."
+        return int(value), ""
+    return value, ""
+
+
+def format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class RecordForm(QWidget):
+    """Editors for one record's fields. A finished, valid edit is announced with `edited`; an
+    invalid one is explained in words under the field as the user types, and not written."""
+
+    edited = Signal(str, object)  # field name, new value
+
+    def __init__(self, fields: list[FieldSpec], parent=None):
+        super().__init__(parent)
+        self.fields = {f.name: f for f in fields}
+        self.editors: dict[str, QWidget] = {}
+        self.problems: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        self._loading = False
+        self._record = None
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form_layout = form
+        for spec in fields:
+            editor = self._make_editor(spec)
+            self.editors[spec.name] = editor
+            editor.setAccessibleName(plain_label(spec.label))
+            if spec.help:
+                editor.setToolTip(spec.help)
+                editor.setAccessibleDescription(spec.help)
+            problem = QLabel()
+            problem.setObjectName("fieldProblem")
+            problem.setWordWrap(True)
+            problem.setVisible(False)
+            problem.setStyleSheet("QLabel#fieldProblem { font-weight: bold; }")
+            self.problems[spec.name] = problem
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.setSpacing(2)
+            box_layout.addWidget(editor)
+            box_layout.addWidget(problem)
+            label = QLabel(spec.label)
+            label.setBuddy(editor)
+            self.labels[spec.name] = label
+            form.addRow(label, box)
+
+    # editors ------------------------------------------------------------------------------------
+
+    def _make_editor(self, spec: FieldSpec) -> QWidget:
+        kind = spec.kind
+        if kind == "text":
+            editor = _PlainText()
+            editor.setTabChangesFocus(True)
+            editor.setMinimumHeight(60)
+            editor.setMaximumHeight(140)
+            editor.setPlaceholderText(spec.placeholder)
+            editor.focus_lost.connect(lambda n=spec.name: self._commit(n))
+            return editor
+        if kind in ("choice", "partner"):
+            editor = QComboBox()
+            editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            editor.setMinimumContentsLength(16)
+            self._fill_choice(editor, spec, spec.choices or {})
+            editor.activated.connect(lambda _i, n=spec.name: self._commit(n))
+            return editor
+        if kind == "bool":
+            editor = QCheckBox()
+            editor.toggled.connect(lambda _c, n=spec.name: self._commit(n))
+            return editor
+        if kind == "date":
+            editor = DateEdit()
+            editor.line.textEdited.connect(lambda _t, n=spec.name: self._validate(n))
+            editor.editingFinished.connect(lambda n=spec.name: self._commit(n))
+            return editor
+        editor = QLineEdit()
+        editor.setPlaceholderText(spec.placeholder)
+        editor.textEdited.connect(lambda _t, n=spec.name: self._validate(n))
+        editor.editingFinished.connect(lambda n=spec.name: self._commit(n))
+        return editor
+
+    def _fill_choice(self, combo: QComboBox, spec: FieldSpec, choices: dict[Any, str]) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        if spec.optional_choice or spec.kind == "partner":
+            combo.addItem(self.tr("(none)"), None)
+        for value, text in choices.items():
+            combo.addItem(self.tr(text) if spec.kind == "choice" else text, value)
+        combo.blockSignals(False)
+
+    def set_choices(self, name: str, choices: dict[Any, str]) -> None:
+        """Refresh a choice list (e.g. the partners) without losing what the record holds."""
+        spec = self.fields[name]
+        spec.choices = choices
+        combo = self.editors[name]
+        self._fill_choice(combo, spec, choices)
+        if self._record is not None:
+            self._set_value(name, getattr(self._record, name))
+
+    # values -------------------------------------------------------------------------------------
+
+    def load(self, record) -> None:
+        """Show a record (or nothing: the form is then disabled)."""
+        self._loading = True
+        self._record = record
+        try:
+            for name in self.fields:
+                self._set_value(name, getattr(record, name) if record is not None else None)
+                self.problems[name].setVisible(False)
+            self.setEnabled(record is not None)
+        finally:
+            self._loading = False
+
+    def _set_value(self, name: str, value: Any) -> None:
+        spec = self.fields[name]
+        editor = self.editors[name]
+        editor.blockSignals(True)
+        try:
+            if spec.kind == "text":
+                if editor.toPlainText() != (value or ""):
+                    editor.setPlainText(value or "")
+            elif spec.kind in ("choice", "partner"):
+                index = editor.findData(value)
+                if index < 0 and value is not None:  # a value from elsewhere: show it as it is
+                    editor.addItem(str(value), value)
+                    index = editor.count() - 1
+                editor.setCurrentIndex(max(index, 0))
+            elif spec.kind == "bool":
+                editor.setChecked(bool(value))
+            elif spec.kind in ("int", "money", "number"):
+                editor.setText(format_number(value))
+            else:
+                editor.setText("" if value is None else str(value))
+        finally:
+            editor.blockSignals(False)
+
+    def value(self, name: str) -> tuple[Any, str]:
+        """(value, problem sentence) of what the editor holds now."""
+        spec = self.fields[name]
+        editor = self.editors[name]
+        if spec.kind == "text":
+            return editor.toPlainText(), ""
+        if spec.kind in ("choice", "partner"):
+            return editor.currentData(), ""
+        if spec.kind == "bool":
+            return editor.isChecked(), ""
+        text = editor.text()
+        if spec.kind == "date":
+            return parse_date(text)
+        if spec.kind == "int":
+            return parse_number(text, whole=True)
+        if spec.kind in ("money", "number"):
+            return parse_number(text, whole=False)
+        if spec.kind == "email":
+            text = text.strip()
+            if text and not EMAIL_RE.match(text):
+                return text, f"“{text}” does not look like an e-mail address (it needs a name, @ and a domain, like name@example.org)."
+            return text, ""
+        if spec.kind == "phone":
+            text = text.strip()
+            if text and not PHONE_RE.match(text):
+                return text, "A phone number uses digits, spaces, dashes, brackets or +, like 705-555-0134."
+            return text, ""
+        return text.strip(), ""
+
+    def _validate(self, name: str) -> bool:
+        _value, problem = self.value(name)
+        label = self.problems[name]
+        label.setText(("⚠ " + problem) if problem else "")
+        label.setVisible(bool(problem))
+        self.editors[name].setProperty("invalid", bool(problem))
+        return not problem
+
+    def _commit(self, name: str) -> None:
+        if self._loading or self._record is None:
+            return
+        if not self._validate(name):
+            return
+        value, _ = self.value(name)
+        if value != getattr(self._record, name):
+            self.edited.emit(name, value)
+
+    def show_problem(self, name: str, text: str) -> None:
+        self.problems[name].setText("⚠ " + text)
+        self.problems[name].setVisible(True)
+
+
+class _PlainText(QPlainTextEdit):
+    focus_lost = Signal()
+
+    def focusOutEvent(self, event):  # noqa: N802
+        super().focusOutEvent(event)
+        self.focus_lost.emit()
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+class PrivacyNotice(QLabel):
+    """Said wherever free text about people can be typed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("privacyNotice")
+        self.setWordWrap(True)
+        self.setText(self.tr("ⓘ A CSWB plan holds community-level information only. Never write the names "
+                             "or details of individuals at risk here."))
+        self.setAccessibleName(self.tr("Privacy notice"))
+        self.setStyleSheet("QLabel#privacyNotice { padding: 6px; border: 1px dashed palette(mid); }")
+
+
+class StepPage(QWidget):
+    """A page of the step navigator. Pages refresh from the plan when it changes; a page that is
+    not visible only notes that it is stale and refreshes when shown."""
+
+    step_code = ""
+    status_message = Signal(str)
+
+    def __init__(self, doc: PlanDocument, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self._stale = True
+        doc.changed.connect(self._on_change)
+
+    @property
+    def plan(self):
+        return self.doc.plan
+
+    def _on_change(self, change) -> None:
+        if not self.watches(change.tables):
+            return
+        if self.isVisible():
+            self.refresh()
+            self._stale = False
+        else:
+            self._stale = True
+
+    def watches(self, tables: set[str]) -> bool:
+        return True
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+            self._stale = False
+
+    def ensure_fresh(self) -> None:
+        if self._stale:
+            self.refresh()
+            self._stale = False
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def focus_record(self, table: str | None, record_id: str | None) -> None:
+        """Bring a record into view (the review step's links land here)."""
+
+    def partner_choices(self) -> dict[str, str]:
+        return {p.id: p.organisation or self.tr("(unnamed partner)") for p in self.plan.partners.list()}
+
+
+def page_heading(text: str, intro: str = "") -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 4)
+    heading = QLabel(text)
+    heading.setObjectName("pageHeading")
+    heading.setAccessibleName(text)
+    font = heading.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    heading.setFont(font)
+    heading.setWordWrap(True)
+    layout.addWidget(heading)
+    if intro:
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+    return box
+
+
+def ask_reassign(parent: QWidget, error: InUse, candidates: dict[str, str]) -> str | None:
+    """Explain where a record is still used and let the user pick who takes it over."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(parent.tr("Still in use"))
+    layout = QVBoxLayout(dialog)
+    text = QLabel(str(error))
+    text.setWordWrap(True)
+    layout.addWidget(text)
+    if candidates:
+        choose = QLabel(parent.tr("&Hand these over to:"))
+        combo = QComboBox()
+        for key, label in candidates.items():
+            combo.addItem(label, key)
+        choose.setBuddy(combo)
+        layout.addWidget(choose)
+        layout.addWidget(combo)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    if candidates:
+        ok = buttons.addButton(parent.tr("Hand Over and Delete"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not candidates:
+        return None
+    return combo.currentData()
+
+
+class MasterDetailPage(StepPage):
+    """A list of one kind of record beside a form for the selected one, with Add and Delete.
+
+    Subclasses set `table_attr`, `noun`, `columns()`, `fields()` and may add widgets below the form
+    with `add_detail_widget` (link editors, child tables)."""
+
+    table_attr = ""
+    noun = "Record"
+    title = ""
+    intro = ""
+    name_field = ""  # its edits read "Rename <Noun>"
+    privacy_notice = False
+    watched_tables: set[str] | None = None
+
+    def __init__(self, doc: PlanDocument, parent=None):
+        super().__init__(doc, parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.addWidget(page_heading(self.tr(self.title), self.tr(self.intro)))
+        if self.privacy_notice:
+            outer.addWidget(PrivacyNotice())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.list = RecordList(self.columns(), self.tr(self.noun_plural()))
+        left_layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("&Add %s") % self.tr(self.noun).lower())
+        self.delete_button = QPushButton(self.tr("&Delete"))
+        self.add_button.setAccessibleName(self.tr("Add %s") % self.tr(self.noun).lower())
+        self.delete_button.setAccessibleName(self.tr("Delete the selected %s") % self.tr(self.noun).lower())
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        left_layout.addLayout(buttons)
+        self.splitter.addWidget(left)
+
+        right = QScrollArea()
+        right.setWidgetResizable(True)
+        right.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail = QWidget()
+        self.detail_layout = QVBoxLayout(self.detail)
+        self.detail_layout.setContentsMargins(8, 0, 8, 0)
+        self.form = RecordForm(self.fields())
+        self.detail_layout.addWidget(self.form)
+        right.setWidget(self.detail)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        outer.addWidget(self.splitter, 1)
+        self.build_extra(outer)
+
+        self.add_button.clicked.connect(self.add_record)
+        self.delete_button.clicked.connect(self.delete_record)
+        self.list.current_changed.connect(self._show)
+        self.form.edited.connect(self._edited)
+        delete_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list.view)
+        delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_shortcut.activated.connect(self.delete_record)
+        self._show(None)
+
+    # configuration ------------------------------------------------------------------------------
+
+    @property
+    def table(self) -> Table:
+        return getattr(self.plan, self.table_attr)
+
+    def noun_plural(self) -> str:
+        return self.noun + "s"
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def fields(self) -> list[FieldSpec]:
+        raise NotImplementedError
+
+    def build_extra(self, outer: QVBoxLayout) -> None:
+        """Room for widgets under the list and form (summaries, checklists)."""
+
+    def add_detail_widget(self, widget: QWidget) -> None:
+        self.detail_layout.addWidget(widget)
+
+    def new_record_values(self) -> dict[str, Any]:
+        return {}
+
+    def records(self) -> list[Any]:
+        return self.table.list()
+
+    def watches(self, tables: set[str]) -> bool:
+        watched = self.watched_tables or {self.table.name, "partner"}
+        return bool(tables & watched)
+
+    # behaviour ----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        for name, spec in self.form.fields.items():
+            if spec.kind == "partner":
+                self.form.set_choices(name, self.partner_choices())
+        self.list.set_records(self.records())
+        self._show(self.list.current_id())
+
+    def _show(self, record_id: str | None) -> None:
+        record = self.table.find(record_id) if record_id else None
+        self.form.load(record)
+        self.delete_button.setEnabled(record is not None and not self.doc.read_only)
+        self.show_details(record)
+
+    def show_details(self, record) -> None:
+        """Subclasses fill their extra detail widgets for the selected record (or None)."""
+
+    def current(self):
+        return self.table.find(self.list.current_id())
+
+    def add_record(self) -> None:
+        new_id = self.doc.add(self.table, self.tr("Add %s") % self.tr(self.noun), **self.new_record_values())
+        if new_id:
+            self.list.select(new_id)
+            first = next(iter(self.form.editors.values()), None)
+            if first is not None:
+                first.setFocus()
+                if isinstance(first, QLineEdit):
+                    first.selectAll()
+
+    def delete_record(self) -> None:
+        record = self.current()
+        if record is None or self.doc.read_only:
+            return
+        text = self.tr("Delete %s") % self.tr(self.noun)
+        try:
+            refused = self.doc.delete(self.table, record.id, text)
+        except InUse as error:
+            candidates = {k: v for k, v in self.reassign_candidates(record).items() if k != record.id}
+            target = ask_reassign(self, error, candidates)
+            if not target:
+                return
+            refused = self.doc.delete(self.table, record.id, text, reassign_to=target)
+        if refused is None:
+            self.status_message.emit(self.tr("Deleted. Undo with %s if that was a mistake.")
+                                     % QKeySequence(QKeySequence.StandardKey.Undo).toString(
+                                         QKeySequence.SequenceFormat.NativeText))
+
+    def reassign_candidates(self, record) -> dict[str, str]:
+        label = self.noun_label
+        return {r.id: label(r) for r in self.table.list()}
+
+    def noun_label(self, record) -> str:
+        return str(getattr(record, self.name_field, "") or record.id) if self.name_field else record.id
+
+    def _edited(self, name: str, value: Any) -> None:
+        record = self.current()
+        if record is None:
+            return
+        spec = self.form.fields[name]
+        if spec.undo_text:
+            text = self.tr(spec.undo_text)
+        elif name == self.name_field:
+            text = self.tr("Rename %s") % self.tr(self.noun)
+        else:
+            text = self.tr("Change %s %s") % (self.tr(self.noun), plain_label(self.tr(spec.label)).lower())
+        refused = self.doc.update(self.table, record.id, text, **{name: value})
+        if refused:
+            self.form.show_problem(name, refused)
+
+    def focus_record(self, table: str | None, record_id: str | None) -> None:
+        self.ensure_fresh()
+        if record_id and (table is None or table == self.table.name):
+            self.list.select(record_id)
+
+
+class CheckList(QListWidget):
+    """A live checklist: each line says covered or missing in words and with a mark, not colour."""
+
+    def __init__(self, accessible_name: str, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setWordWrap(True)
+
+    def set_lines(self, lines: list[tuple[bool | None, str]]) -> None:
+        """Lines of (state, text): True covered (✔), False missing (✘), None not applicable (–)."""
+        self.clear()
+        for state, text in lines:
+            mark = "✔" if state is True else "✘" if state is False else "–"
+            item = QListWidgetItem(f"{mark}  {text}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         (self.tr("Covered: ") if state is True else self.tr("Missing: ") if state is False
+                          else self.tr("Not applicable: ")) + text)
+            self.addItem(item)
