@@ -16,7 +16,7 @@ from .. import APP_NAME, __version__
 from ..core import framework, paths, planfile
 from ..core.plan import PlanError
 from .document import PlanDocument
-from .overview import StartPage
+from .start_page import StartPage
 from .plan_view import PlanView
 
 FILE_FILTER = "CSWB plans (*.cswb)"
