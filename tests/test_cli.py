@@ -166,3 +166,67 @@ def _parser_with(func):
             action.choices["info"].set_defaults(func=func)
         return parser
     return build
+
+
+# --- every hostile file of the issue, through the command a support person would run ------------
+
+def _sql(*statements):
+    def mutate(path: Path) -> None:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for statement in statements:
+            conn.execute(statement)
+        conn.close()
+    return mutate
+
+
+def _bytes(change):
+    return lambda path: path.write_bytes(change(path.read_bytes()))
+
+
+def _damage_partner_page(path: Path) -> None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    page = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'partner'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (page - 1) * page_size
+    data[start + 8:start + page_size] = bytes([0xA5]) * (page_size - 8)
+    path.write_bytes(bytes(data))
+
+
+HOSTILE = {
+    "random bytes": (_bytes(lambda b: os.urandom(8192)), "not a CSWB plan file"),
+    "empty file": (_bytes(lambda b: b""), "is empty"),
+    "truncated plan": (_bytes(lambda b: b[: len(b) // 2]), "cut short"),
+    "damaged page": (_damage_partner_page, "damaged"),
+    "sqlite file that is not a plan": (_sql("PRAGMA application_id = 0"), "not a CSWB plan"),
+    "newer user_version": (_sql(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}"),
+                           f"file format {schema.SCHEMA_VERSION + 1}"),
+    "added trigger": (_sql("CREATE TRIGGER t AFTER INSERT ON partner BEGIN DELETE FROM plan; END"),
+                      "trigger “t”"),
+    "table replaced by a view": (_sql("DROP TABLE team", "CREATE VIEW team AS SELECT * FROM partner"),
+                                 "view “team”"),
+    "extra table": (_sql("CREATE TABLE exfiltrate (x)"), "table “exfiltrate”"),
+    "virtual table": (_sql("CREATE VIRTUAL TABLE v USING fts5(x)"), "virtual table “v”"),
+    "broken references": (_sql("INSERT INTO evidence (id, created_at, modified_at, modified_by, risk_id) "
+                               "VALUES ('e1', 'x', 'x', 'x', 'no-such-risk')"), "broken reference"),
+}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_every_hostile_file_exits_3_with_its_sentence(kind, demo_file, tmp_path):
+    mutate, words = HOSTILE[kind]
+    hostile = tmp_path / "received.cswb"
+    hostile.write_bytes(demo_file.read_bytes())
+    mutate(hostile)
+    before = hostile.read_bytes()
+    result = run("check", str(hostile), env_home=tmp_path / "home")
+    assert result.returncode == cli.EXIT_REJECTED, result.stderr
+    assert words in result.stderr and "received.cswb" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert hostile.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) in (["demo.cswb", "home", "received.cswb"],
+                                                          ["demo.cswb", "received.cswb"])
