@@ -185,7 +185,7 @@ class RecordList(QWidget):
 class FieldSpec:
     name: str
     label: str  # with an & mnemonic where it helps
-    kind: str = "line"  # line, text, choice, date, email, phone, int, money, number, bool, partner
+    kind: str = "line"  # line, text, choice, suggest, date, email, phone, int, money, number, bool, partner
     choices: dict[Any, str] | None = None
     placeholder: str = ""
     help: str = ""
@@ -345,6 +345,19 @@ class RecordForm(QWidget):
             self._fill_choice(editor, spec, spec.choices or {})
             editor.activated.connect(lambda _i, n=spec.name: self._commit(n))
             return editor
+        if kind == "suggest":  # free text, with the usual answers offered in a drop-down list
+            editor = QComboBox()
+            editor.setEditable(True)
+            editor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            editor.setMinimumContentsLength(16)
+            for text in (spec.choices or {}).values():
+                editor.addItem(self.tr(text))
+            editor.setCurrentIndex(-1)
+            editor.lineEdit().setPlaceholderText(spec.placeholder)
+            editor.activated.connect(lambda _i, n=spec.name: self._commit(n))
+            editor.lineEdit().editingFinished.connect(lambda n=spec.name: self._commit(n))
+            return editor
         if kind == "bool":
             editor = QCheckBox()
             editor.toggled.connect(lambda _c, n=spec.name: self._commit(n))
@@ -406,6 +419,8 @@ class RecordForm(QWidget):
                     editor.addItem(str(value), value)
                     index = editor.count() - 1
                 editor.setCurrentIndex(max(index, 0))
+            elif spec.kind == "suggest":
+                editor.setEditText("" if value is None else str(value))
             elif spec.kind == "bool":
                 editor.setChecked(bool(value))
             elif spec.kind in ("int", "money", "number"):
@@ -425,6 +440,8 @@ class RecordForm(QWidget):
             return editor.currentData(), ""
         if spec.kind == "bool":
             return editor.isChecked(), ""
+        if spec.kind == "suggest":
+            return editor.currentText().strip(), ""
         text = editor.text()
         if spec.kind == "date":
             return parse_date(text)
@@ -464,6 +481,10 @@ class RecordForm(QWidget):
     def show_problem(self, name: str, text: str) -> None:
         self.problems[name].setText("⚠ " + text)
         self.problems[name].setVisible(True)
+
+    def set_field_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a field with its label (e.g. fields that apply to one kind of record only)."""
+        self.form_layout.setRowVisible(self.labels[name], visible)
 
 
 class _PlainText(QPlainTextEdit):
