@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
 from . import framework
+from .evidence import source_key as _source_key
 from .plan import Plan
 from .records import Indicator, PlanProfile, Risk, RiskCategory, Strategy
 
@@ -132,10 +132,6 @@ def _risk_label(risk: Risk, categories: dict[str, RiskCategory]) -> str:
     if category is not None and category.name.strip():
         return f"“{category.name.strip()}”"
     return "with no title"
-
-
-def _source_key(source: str) -> str:
-    return re.sub(r"\s+", " ", source).strip().casefold()
 
 
 def _plural(n: int, one: str, many: str) -> str:
