@@ -126,6 +126,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_LAW_OPEN if (args.strict and law_open) else EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import ExportError, export_plan, export_progress_report
+
+    source, target = Path(args.file), Path(args.out)
+    if target.suffix.lower() != ".docx":
+        raise CommandFailed(f"{target.name} must end in .docx; Word documents are written as .docx.",
+                            EXIT_USAGE)
+    if args.report == "progress" and args.draft:
+        raise CommandFailed("--draft applies to the plan document only, not to the progress report.",
+                            EXIT_USAGE)
+    if args.report == "plan" and (args.period_start or args.period_end):
+        raise CommandFailed("--period-start and --period-end apply to the progress report only.",
+                            EXIT_USAGE)
+    _refuse_overwrite(target, args.force)
+    template = Path(args.template) if args.template else None
+    with planfile.reading(source) as plan:
+        try:
+            if args.report == "progress":
+                written = export_progress_report(plan, target, template=template,
+                                                 period_start=args.period_start,
+                                                 period_end=args.period_end)
+            else:
+                written = export_plan(plan, target, template=template, draft=args.draft)
+        except ExportError as exc:
+            raise CommandFailed(str(exc)) from exc
+    what = "progress report" if args.report == "progress" else "plan document"
+    print(f"Wrote the {what} {written}")
+    return EXIT_OK
+
+
 # --- parser -------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,6 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                    help="judge due dates as of this day (default: today)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("export", help="write the plan, or its progress report, as a Word document",
+                       description="Write the plan document (or the yearly progress report) of "
+                                   "FILE to OUT as a Word document (.docx). OUT is never replaced "
+                                   "unless --force is given.")
+    p.add_argument("file", metavar="FILE", help="the plan file (.cswb)")
+    p.add_argument("out", metavar="OUT", help="the Word document to write (.docx)")
+    p.add_argument("--report", choices=("plan", "progress"), default="plan",
+                   help="plan: the plan document (default); progress: the progress report")
+    p.add_argument("--template", metavar="T.docx",
+                   help="a Word document or template whose page set-up, header and styles to use; "
+                        "styles it lacks come from the built-in template")
+    p.add_argument("--draft", action="store_true",
+                   help="mark the plan document as a draft even if the plan has been adopted")
+    p.add_argument("--period-start", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="progress report: first day of the reporting period "
+                        "(default: a year before its end)")
+    p.add_argument("--period-end", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="progress report: last day of the reporting period (default: today)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

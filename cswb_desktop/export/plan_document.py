@@ -15,7 +15,10 @@ from collections import defaultdict
 from typing import Callable
 
 from ..core import framework
+from ..core.balance import BALANCE_RULE, plan_balance
 from ..core.checks import due_dates, parse_date
+from ..core.coverage import build_coverage
+from ..core.evidence import sources_by_risk
 from ..core.plan import Plan
 from ..core.ranking import RankedRisk, rank_risks
 from ..core.records import Indicator, Strategy
@@ -128,7 +131,8 @@ class PlanDocument:
         wanted = {r.id for r in priorities}
         self.ranked: list[RankedRisk] = rank_risks(
             priorities, self.data.criteria, [s for s in self.data.scores if s.risk_id in wanted])
-        self.rank_of = {r.risk.id: r.rank for r in self.ranked}
+        self.coverage = build_coverage([r.risk.id for r in self.ranked], self.data.strategies,
+                                       self.plan.strategy_risks.pairs())
 
     @property
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
@@ -276,38 +280,39 @@ class PlanDocument:
             w.paragraph(figure.alt_text)
 
         w.heading("Balance across the four areas", 2)
-        counts: dict[str, int] = defaultdict(int)
-        budgets: dict[str, float] = defaultdict(float)
-        for s in data.strategies:
-            counts[s.area] += 1
-            if s.budget is not None:
-                budgets[s.area] += s.budget
-        total = sum(counts.values())
-        if not total:
+        balance = plan_balance(data.strategies)
+        if not balance.total_strategies:
             w.note("No strategies are recorded yet.")
             return
-        total_budget = sum(budgets.values())
         rows = []
-        for area in framework.AREAS:
-            share = f"{round(100 * counts[area.code] / total)} %"
-            rows.append([area.name_en, str(counts[area.code]), share,
-                         money(budgets[area.code]) if budgets[area.code] else "—"])
-        rows.append([Cell("All areas", bold=True), Cell(str(total), bold=True), Cell("100 %", bold=True),
-                     Cell(money(total_budget) if total_budget else "—", bold=True)])
-        w.table([Column("Area", 2.5), Column("Strategies", 1.2), Column("Share", 1.0),
-                 Column("Budget", 1.5)], rows)
-        outer = sum(counts[c] for c in framework.OUTER_AREAS)
-        sentence = (f"{outer} of the plan's {plural(total, 'strategy', 'strategies')} "
-                    f"({round(100 * outer / total)} %) are in the three outer areas")
-        if total_budget:
-            outer_budget = sum(budgets[c] for c in framework.OUTER_AREAS)
-            sentence += (f", with {round(100 * outer_budget / total_budget)} % of the budget "
+        for area in balance.areas:
+            rows.append([data.area_name(area.area), str(area.strategies),
+                         f"{round(100 * area.strategy_share)} %",
+                         money(area.budget) if area.budget else "—",
+                         f"{round(100 * area.budget_share)} %" if balance.total_budget else "—"])
+        rows.append([Cell("All areas", bold=True), Cell(str(balance.total_strategies), bold=True),
+                     Cell("100 %", bold=True),
+                     Cell(money(balance.total_budget) if balance.total_budget else "—", bold=True),
+                     Cell("100 %" if balance.total_budget else "—", bold=True)])
+        w.table([Column("Area", 2.4), Column("Strategies", 1.1), Column("Share", 0.9),
+                 Column("Budget", 1.4), Column("Share of budget", 1.2)], rows)
+        outer = sum(a.strategies for a in balance.areas if a.area in framework.OUTER_AREAS)
+        sentence = (f"{outer} of the plan's {plural(balance.total_strategies, 'strategy', 'strategies')} "
+                    f"({round(100 * balance.outer_strategy_share)} %) are in the three outer areas")
+        if balance.total_budget:
+            sentence += (f", with {round(100 * balance.outer_budget_share)} % of the budget "
                          f"recorded for strategies")
         sentence += "."
-        if outer * 2 < total:
-            sentence += (" Most of the plan sits in incident response; the framework asks that "
-                         "most effort go to the outer three areas.")
+        if balance.without_budget:
+            sentence += (f" {plural(balance.without_budget, 'strategy has', 'strategies have')} "
+                         f"no budget recorded.")
         w.paragraph(sentence)
+        if balance.unbalanced:
+            w.paragraph("This plan leans towards incident response, while the framework asks that "
+                        "most effort go to the outer three areas. " + BALANCE_RULE, bold=True)
+        else:
+            w.note("The plan is balanced by the measure used here: " + BALANCE_RULE[0].lower()
+                   + BALANCE_RULE[1:])
 
     # --- governance -----------------------------------------------------------------------------
 
@@ -576,7 +581,7 @@ class PlanDocument:
         w.heading("Evidence", 3)
         evidence = data.evidence.get(risk.id, [])
         if evidence:
-            sources = {one_line(e.source).casefold() for e in evidence if one_line(e.source)}
+            sources = sources_by_risk(evidence).get(risk.id, set())
             w.paragraph(f"{plural(len(evidence), 'finding', 'findings')} from "
                         f"{plural(len(sources), 'source', 'sources')}.")
             w.table([Column("What was measured", 2.4), Column("Value", 1.4), Column("Year", 0.6),
@@ -610,8 +615,8 @@ class PlanDocument:
             if not mine:
                 w.note("No strategy addresses this risk yet.")
                 continue
-            present = {s.area for s in mine}
-            missing = [a.name_en for a in framework.AREAS if a.code not in present]
+            missing = [data.area_name(area) for (_risk, area), ids in self.coverage.items()
+                       if _risk == risk.id and not ids]
             if missing:
                 w.note(f"No strategy yet in: {join_words(missing)}.")
             for area in framework.AREAS:
