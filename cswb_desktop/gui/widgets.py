@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QCalendarWidget, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
     QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
-    QTableView, QToolButton, QVBoxLayout, QWidget,
+    QTableView, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..core.plan import InUse, Table
@@ -382,6 +382,19 @@ class RecordForm(QWidget):
             combo.addItem(self.tr(text) if spec.kind == "choice" else text, value)
         combo.blockSignals(False)
 
+    def insert_row(self, before: str, widget: QWidget) -> None:
+        """Put a widget (a link editor, say) on a row of its own just above the field `before`,
+        and in the keyboard's tab order at that place too."""
+        names = list(self.fields)
+        row, _role = self.form_layout.getWidgetPosition(self.labels[before])
+        self.form_layout.insertRow(row, widget)
+        index = names.index(before)
+        if index == 0:
+            return
+        chain = _tab_focusable(self.editors[names[index - 1]])[-1:] + _tab_focusable(widget)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
     def set_choices(self, name: str, choices: dict[Any, str]) -> None:
         """Refresh a choice list (e.g. the partners) without losing what the record holds."""
         spec = self.fields[name]
@@ -485,6 +498,13 @@ class RecordForm(QWidget):
     def set_field_visible(self, name: str, visible: bool) -> None:
         """Show or hide a field with its label (e.g. fields that apply to one kind of record only)."""
         self.form_layout.setRowVisible(self.labels[name], visible)
+
+
+def _tab_focusable(widget: QWidget) -> list[QWidget]:
+    """The widget and its descendants that take focus by Tab, in the order they were made."""
+    return [w for w in (widget, *widget.findChildren(QWidget))
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None
+            and w.window() is widget.window()]  # not a combo box's pop-up list
 
 
 class _PlainText(QPlainTextEdit):
@@ -612,7 +632,8 @@ class MasterDetailPage(StepPage):
     """A list of one kind of record beside a form for the selected one, with Add and Delete.
 
     Subclasses set `table_attr`, `noun`, `columns()`, `fields()` and may add widgets below the form
-    with `add_detail_widget` (link editors, child tables)."""
+    with `add_detail_widget` (link editors, child tables), or under list and form with `add_footer`
+    (checklists). An `embedded` page is one part of a `TabbedStepPage`: no heading, no margins."""
 
     table_attr = ""
     noun = "Record"
@@ -621,12 +642,22 @@ class MasterDetailPage(StepPage):
     name_field = ""  # its edits read "Rename <Noun>"
     privacy_notice = False
     watched_tables: set[str] | None = None
+    embedded = False
 
     def __init__(self, doc: PlanDocument, parent=None):
         super().__init__(doc, parent)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.addWidget(page_heading(self.tr(self.title), self.tr(self.intro)))
+        self._outer = outer
+        self._footer_splitter: QSplitter | None = None
+        if self.embedded:
+            outer.setContentsMargins(0, 8, 0, 0)
+            if self.intro:
+                intro = QLabel(self.tr(self.intro))
+                intro.setWordWrap(True)
+                outer.addWidget(intro)
+        else:
+            outer.setContentsMargins(16, 12, 16, 12)
+            outer.addWidget(page_heading(self.tr(self.title), self.tr(self.intro)))
         if self.privacy_notice:
             outer.addWidget(PrivacyNotice())
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -640,6 +671,7 @@ class MasterDetailPage(StepPage):
         self.delete_button = QPushButton(self.tr("&Delete"))
         self.add_button.setAccessibleName(self.tr("Add %s") % self.tr(self.noun).lower())
         self.delete_button.setAccessibleName(self.tr("Delete the selected %s") % self.tr(self.noun).lower())
+        self.add_button.setEnabled(not doc.read_only)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
@@ -690,6 +722,28 @@ class MasterDetailPage(StepPage):
 
     def add_detail_widget(self, widget: QWidget) -> None:
         self.detail_layout.addWidget(widget)
+
+    def add_footer(self, widget: QWidget) -> None:
+        """Put a widget under the list and form, in a splitter so that either can be given room."""
+        if self._footer_splitter is None:
+            self._footer_splitter = QSplitter(Qt.Orientation.Vertical)
+            self._footer_splitter.setChildrenCollapsible(False)
+            self._outer.insertWidget(self._outer.indexOf(self.splitter), self._footer_splitter, 1)
+            self._footer_splitter.addWidget(self.splitter)
+            self._footer_splitter.setStretchFactor(0, 1)
+        self._footer_splitter.addWidget(widget)
+        self._footer_splitter.setStretchFactor(self._footer_splitter.count() - 1, 0)
+        self._footer_sized = False
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if self._footer_splitter is not None and not getattr(self, "_footer_sized", True):
+            # First show: the footer gets what it asks for, but never more than a third or so.
+            self._footer_sized = True
+            total = sum(self._footer_splitter.sizes())
+            footer = min(self._footer_splitter.widget(1).sizeHint().height(), int(total * 0.36))
+            if total > 0:
+                self._footer_splitter.setSizes([total - footer, footer])
 
     def new_record_values(self) -> dict[str, Any]:
         return {}
@@ -778,6 +832,61 @@ class MasterDetailPage(StepPage):
             self.list.select(record_id)
 
 
+class TabbedStepPage(StepPage):
+    """A step whose parts sit on tabs under one heading. Each part is a page of its own (often an
+    `embedded` MasterDetailPage) that listens to the plan itself; the tab shown is kept fresh."""
+
+    title = ""
+    intro = ""
+
+    def __init__(self, doc: PlanDocument, parent=None):
+        super().__init__(doc, parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.addWidget(page_heading(self.tr(self.title), self.tr(self.intro)))
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Parts of this step"))
+        outer.addWidget(self.tabs, 1)
+        self.panels: list[StepPage] = []
+        self.tabs.currentChanged.connect(lambda _index: self.current_panel() and self.current_panel().ensure_fresh())
+
+    def add_panel(self, panel: StepPage, label: str) -> StepPage:
+        panel.status_message.connect(self.status_message)
+        self.tabs.addTab(panel, label)
+        self.tabs.setTabToolTip(self.tabs.count() - 1, plain_label(label))
+        self.panels.append(panel)
+        return panel
+
+    def current_panel(self) -> StepPage | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, StepPage) else None
+
+    def show_panel(self, panel: StepPage) -> None:
+        self.tabs.setCurrentWidget(panel)
+
+    def watches(self, tables: set[str]) -> bool:
+        return False  # the parts listen for themselves
+
+    def refresh(self) -> None:
+        panel = self.current_panel()
+        if panel is not None:
+            panel.ensure_fresh()
+
+    def ensure_fresh(self) -> None:
+        super().ensure_fresh()
+        self.refresh()
+
+    def focus_record(self, table: str | None, record_id: str | None) -> None:
+        for panel in self.panels:
+            owned = getattr(panel, "owned_tables", None)
+            if owned is None and isinstance(panel, MasterDetailPage):
+                owned = {panel.table.name}
+            if table is not None and table in (owned or ()):
+                self.show_panel(panel)
+                panel.focus_record(table, record_id)
+                return
+
+
 class CheckList(QListWidget):
     """A live checklist: each line says covered or missing in words and with a mark, not colour."""
 
@@ -794,6 +903,7 @@ class CheckList(QListWidget):
         for state, text in lines:
             mark = "✔" if state is True else "✘" if state is False else "–"
             item = QListWidgetItem(f"{mark}  {text}")
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          (self.tr("Covered: ") if state is True else self.tr("Missing: ") if state is False
                           else self.tr("Not applicable: ")) + text)
