@@ -6,6 +6,7 @@ of the open plan through the document, so every change is one undoable step."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, Callable
 
 from PySide6.QtCore import Signal
@@ -21,7 +22,8 @@ class LinkChecks(QGroupBox):
     changed = Signal(list)
 
     def __init__(self, options: dict[Any, str], accessible_name: str, parent: QWidget | None = None, *,
-                 title: str | None = None, columns: int = 1, descriptions: dict[Any, str] | None = None):
+                 title: str | None = None, columns: int = 1, descriptions: dict[Any, str] | None = None,
+                 wrap_at: int = 36):
         super().__init__(accessible_name if title is None else title, parent)
         self.setAccessibleName(accessible_name)
         self.options = dict(options)
@@ -31,7 +33,9 @@ class LinkChecks(QGroupBox):
         columns = max(1, columns)
         rows = (len(self.options) + columns - 1) // columns
         for position, (value, label) in enumerate(self.options.items()):
-            box = QCheckBox(label)
+            # A check box cannot wrap its text, so long labels are broken into lines here: the
+            # group then stays narrow enough for large text sizes.
+            box = QCheckBox(textwrap.fill(label, wrap_at) if wrap_at else label)
             box.setAccessibleName(label.replace("&", ""))
             description = (descriptions or {}).get(value)
             if description:

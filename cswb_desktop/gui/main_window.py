@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__
 from ..core import framework, paths, planfile
 from ..core.plan import PlanError
+from . import theme
 from .document import PlanDocument
 from .start_page import StartPage
 from .plan_view import PlanView
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self._apply_saved_colours()
         self.file_label = QLabel()
         self.state_label = QLabel()
         self.statusBar().addWidget(self.file_label, 1)
@@ -172,6 +174,14 @@ class MainWindow(QMainWindow):
                                                  QKeySequence("Ctrl+PgUp"))
         self.go_to_steps_action = self._action(self.tr("Go to the Step &List"), self._focus_navigator,
                                                QKeySequence("Ctrl+L"))
+        self.colour_group = QActionGroup(self)
+        self.colour_actions: dict[str, QAction] = {}
+        for choice, text in ((theme.SYSTEM, self.tr("Follow the &System")), (theme.LIGHT, self.tr("&Light")),
+                             (theme.DARK, self.tr("&Dark"))):
+            action = QAction(text, self.colour_group)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, c=choice: self.set_colours(c))
+            self.colour_actions[choice] = action
         self.guide_action = self._action(self.tr("&Guide"), self.show_guide, K.HelpContents)
         self.about_action = self._action(self.tr("&About cswb-desktop"), self.about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -202,6 +212,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.go_to_steps_action)
         view_menu.addAction(self.next_step_action)
         view_menu.addAction(self.previous_step_action)
+        view_menu.addSeparator()
+        self.colours_menu = view_menu.addMenu(self.tr("&Colours"))
+        for action in self.colour_actions.values():
+            self.colours_menu.addAction(action)
         self.view_menu = view_menu
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.guide_action)
@@ -222,6 +236,23 @@ class MainWindow(QMainWindow):
         else:
             empty = self.recent_menu.addAction(self.tr("No recent plans"))
             empty.setEnabled(False)
+
+    # --- colours --------------------------------------------------------------------------------
+
+    def _apply_saved_colours(self) -> None:
+        choice = str(settings().value("colours", theme.SYSTEM))
+        choice = choice if choice in theme.CHOICES else theme.SYSTEM
+        self.colour_actions[choice].setChecked(True)
+        if choice != theme.SYSTEM:
+            theme.apply_colours(choice)
+
+    def set_colours(self, choice: str) -> None:
+        """Follow the system's light or dark colours, or always use light or dark ones."""
+        self.colour_actions[choice].setChecked(True)
+        theme.apply_colours(choice)
+        s = settings()
+        s.setValue("colours", choice)
+        s.sync()
 
     # --- recent files ---------------------------------------------------------------------------
 

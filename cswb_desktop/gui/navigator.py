@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView
 
@@ -55,6 +55,13 @@ class StepModel(QAbstractListModel):
         self.states = states
         self.counts = {c.step: c.text for c in (counts or [])}
         self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+
+    def redraw_icons(self) -> None:
+        """The state marks are drawn in the text colour; draw them again when the colours change."""
+        self._icons.clear()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1),
+                                  [Qt.ItemDataRole.DecorationRole])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -112,3 +119,8 @@ class StepNavigator(QListView):
 
     def set_states(self, states: dict[str, StepState], counts: list | None = None) -> None:
         self.model_.set_states(states, counts)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.model_.redraw_icons()

@@ -114,13 +114,25 @@ class PlanView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([230, 700, 280])
+        self.splitter.setSizes([230, 700, 280])  # until shown; see showEvent
+        self._sized = False
         layout.addWidget(self.splitter, 1)
         self.navigator.step_selected.connect(self.show_step)
         self.guidance.hide_requested.connect(lambda: self.set_guidance_visible(False))
         doc.changed.connect(self._plan_changed)
         self.refresh_states()
         self.navigator.select_step(framework.STEP_CODES[0])
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if not self._sized and self.splitter.width() > 0:
+            # Side panels in step with the text size, leaving the page at least half the width.
+            self._sized = True
+            char = max(self.fontMetrics().averageCharWidth(), 1)
+            width = self.splitter.width()
+            navigator = min(char * 33, int(width * 0.2))
+            guidance = min(char * 40, int(width * 0.22))
+            self.splitter.setSizes([navigator, width - navigator - guidance, guidance])
 
     def page(self, code: str) -> StepPage:
         if code not in self.pages:
