@@ -17,6 +17,7 @@ from ..core import framework, paths, planfile
 from ..core.plan import PlanError
 from . import theme
 from .document import PlanDocument
+from .export_actions import ExportActions, ExportOptionsDialog, ask_open_folder
 from .start_page import StartPage
 from .plan_view import PlanView
 
@@ -184,6 +185,12 @@ class MainWindow(QMainWindow):
             self.colour_actions[choice] = action
         self.guide_action = self._action(self.tr("&Guide"), self.show_guide, K.HelpContents)
         self.about_action = self._action(self.tr("&About cswb-desktop"), self.about)
+        self.exports = ExportActions(self)
+        self.export_plan_action = self._action(self.tr("&Plan as Word…"), lambda: self.exports.export_word("plan"),
+                                               QKeySequence("Ctrl+E"))
+        self.export_report_action = self._action(self.tr("Progress &Report as Word…"),
+                                                 lambda: self.exports.export_word("progress"))
+        self.export_board_action = self._action(self.tr("Target &Board as Image…"), self.exports.export_board)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _build_menus(self) -> None:
@@ -197,6 +204,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.save_copy_action)
+        file_menu.addSeparator()
+        self.export_menu = file_menu.addMenu(self.tr("&Export"))
+        self.export_menu.addAction(self.export_plan_action)
+        self.export_menu.addAction(self.export_report_action)
+        self.export_menu.addAction(self.export_board_action)
         file_menu.addSeparator()
         file_menu.addAction(self.close_action)
         file_menu.addAction(self.quit_action)
@@ -347,6 +359,18 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
+
+    def ask_export_options(self, report: str, adopted: bool) -> dict | None:
+        dialog = ExportOptionsDialog(self, report, adopted)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_export_path(self, suggested: str, file_filter: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), os.path.join(self._last_folder(), suggested),
+                                              self.tr(file_filter))
+        return path
+
+    def offer_folder(self, path: Path) -> None:
+        ask_open_folder(self, path)
 
     def show_info(self, title: str, text: str) -> None:
         QMessageBox.information(self, title, text)
@@ -594,7 +618,8 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         s = self.session
         has = s is not None
-        for action in (self.save_action, self.save_as_action, self.save_copy_action, self.close_action):
+        for action in (self.save_action, self.save_as_action, self.save_copy_action, self.close_action,
+                       self.export_plan_action, self.export_report_action, self.export_board_action):
             action.setEnabled(has)
         self._refresh_undo()
         if not has:
