@@ -594,6 +594,14 @@ def save_error_sentence(exc: BaseException, target: Path) -> str:
             f"Try another place with Save As; your work is safe in the meantime.")
 
 
+def compact_size(conn: sqlite3.Connection) -> int:
+    """About how large a saved copy of this plan will be (the pages in use; free pages are dropped)."""
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    return int((pages - free) * size)
+
+
 def _remove_stale_temporaries(folder: Path, name: str) -> None:
     """A save cut off by a crash or a pulled stick can leave its hidden temporary file behind."""
     try:

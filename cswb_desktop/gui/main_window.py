@@ -20,6 +20,7 @@ from .document import PlanDocument
 from .export_actions import ExportActions, ExportOptionsDialog, ask_open_folder
 from .start_page import StartPage
 from .plan_view import PlanView
+from .sharing import ShareCopyDialog, human_size
 
 FILE_FILTER = "CSWB plans (*.cswb)"
 MAX_RECENT = 10
@@ -343,19 +344,14 @@ class MainWindow(QMainWindow):
         clicked = box.clickedButton()
         return "recover" if clicked is recover else "discard" if clicked is discard else "later"
 
-    def ask_strip_contacts(self) -> bool | None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Save a copy for sharing"))
-        box.setText(self.tr("Leave out partners' personal contact details (names, e-mail addresses and phone "
-                            "numbers of contact people) from the copy?"))
-        check = QCheckBox(self.tr("Leave out contact details"))
-        check.setChecked(True)
-        box.setCheckBox(check)
-        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
-        if box.exec() != QMessageBox.StandardButton.Ok:
+    def ask_share_options(self) -> bool | None:
+        """Whether to leave out contact details (None: cancelled)."""
+        plan = self.session.plan
+        with_contacts = sum(1 for p in plan.partners.list() if p.contact_name or p.email or p.phone)
+        dialog = ShareCopyDialog(self, planfile.compact_size(plan.conn), with_contacts)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return check.isChecked()
+        return dialog.strip.isChecked()
 
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
@@ -532,12 +528,12 @@ class MainWindow(QMainWindow):
     def save_copy(self) -> bool:
         if self.session is None:
             return False
+        strip = self.ask_share_options()
+        if strip is None:
+            return False
         suggested = _safe_file_name(self.session.plan.profile().title + " (copy)")
         path = self.ask_save_path(self.tr("Save a copy for sharing"), suggested)
         if not path:
-            return False
-        strip = self.ask_strip_contacts()
-        if strip is None:
             return False
         if not self._write(lambda: self.session.save_copy(Path(path), without_contact_details=strip),
                            remember=False):
@@ -545,7 +541,7 @@ class MainWindow(QMainWindow):
         size = Path(path).stat().st_size
         self.show_info(self.tr("Copy saved"), self.tr(
             "Saved a copy to %s (%s). It is a single, compact file that is safe to send by e-mail or on a "
-            "USB stick.") % (path, _human_size(size)))
+            "USB stick.") % (path, human_size(size)))
         return True
 
     def _write(self, operation, remember: bool = True) -> bool:
@@ -677,14 +673,6 @@ def _dropped_plan(mime) -> str | None:
 def _safe_file_name(title: str) -> str:
     cleaned = "".join(ch for ch in title if ch not in '<>:"/\\|?*' and ch.isprintable()).strip(" .")
     return (cleaned[:80] or "plan") + planfile.PLAN_SUFFIX
-
-
-def _human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} bytes"
 
 
 def open_folder(path: Path) -> None:
