@@ -107,7 +107,7 @@ GUIDANCE: dict[str, Guidance] = {
         "produced, and the changes that follow in the short, medium and long term.",
         "The plan must set measurable outcomes; the logic model is where they come from.",
         ("Read the chain aloud: “with these inputs we do these activities, which produce these "
-         "outputs, which lead to these outcomes.” If it doesn't sound right, it isn't yet."),
+         "outputs, which lead to these outcomes.” If it doesn't sound right, it isn't yet.",),
     ),
     "target_board": Guidance(
         "See the whole plan at once: every strategy placed by the risk it serves and the area it "
@@ -121,11 +121,20 @@ GUIDANCE: dict[str, Guidance] = {
         "come in.",
         "The plan must include measurable outcomes with performance measures, and progress reports "
         "are to be made public.",
-        ("An indicator is on track when its latest value has moved from the baseline toward the "
-         "target at least as far as the time elapsed would suggest; off track when it has not; and "
-         "has no data until a value is recorded.",
-         "For a target to maintain a level, staying within a small margin of the baseline counts as "
-         "on track."),
+        ("How the status is worked out: only the latest measurement dated on or before today counts. "
+         "An indicator that should go up or down is on track when that value has covered at least "
+         "as much of the way from the baseline to the target as had passed of the time from the "
+         "baseline date to the target date on the day it was measured, less a margin of one tenth "
+         "of the way; a value that has reached the target is always on track. Otherwise it is off "
+         "track.",
+         "Without a baseline date or a target date, only the direction counts: on track when the "
+         "latest value has moved from the baseline toward the target. A target that lies on the "
+         "wrong side of the baseline counts only once it is reached.",
+         "An indicator meant to stay at its level is on track while its latest value stays within "
+         "5 % of the target (of the baseline when there is no target; within 0.05 when that level "
+         "is zero).",
+         "Without a baseline, a target or a measurement the status is “no data”. Qualitative "
+         "indicators are described in words and are not rated."),
     ),
     "implementation": Guidance(
         "Break each strategy into actions and milestones with an owner and a due date, and keep "

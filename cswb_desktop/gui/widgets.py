@@ -306,6 +306,8 @@ class RecordForm(QWidget):
             editor = self._make_editor(spec)
             self.editors[spec.name] = editor
             editor.setAccessibleName(plain_label(spec.label))
+            if isinstance(editor, DateEdit):  # the part that takes the focus says what it is too
+                editor.line.setAccessibleName(plain_label(spec.label))
             if spec.help:
                 editor.setToolTip(spec.help)
                 editor.setAccessibleDescription(spec.help)
@@ -398,8 +400,13 @@ class RecordForm(QWidget):
     def set_choices(self, name: str, choices: dict[Any, str]) -> None:
         """Refresh a choice list (e.g. the partners) without losing what the record holds."""
         spec = self.fields[name]
-        spec.choices = choices
         combo = self.editors[name]
+        if spec.choices == choices and combo.count():
+            # Unchanged: refilling would reset the combo's type-ahead between two key presses.
+            if self._record is not None:
+                self._set_value(name, getattr(self._record, name))
+            return
+        spec.choices = choices
         self._fill_choice(combo, spec, choices)
         if self._record is not None:
             self._set_value(name, getattr(self._record, name))
@@ -681,6 +688,7 @@ class MasterDetailPage(StepPage):
         right = QScrollArea()
         right.setWidgetResizable(True)
         right.setFrameShape(QFrame.Shape.NoFrame)
+        right.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; they scroll into view
         self.detail = QWidget()
         self.detail_layout = QVBoxLayout(self.detail)
         self.detail_layout.setContentsMargins(8, 0, 8, 0)

@@ -77,7 +77,7 @@ class MembersPanel(MasterDetailPage):
         absent.addWidget(note)
         self.no_provider: dict[int, QCheckBox] = {}
         for category in (c for c in framework.COMMITTEE_CATEGORIES if c.may_be_absent):
-            check = QCheckBox(self.tr("Category &%d") % category.number)
+            check = QCheckBox(self.tr("Category %d") % category.number)  # Alt+number ticks the member's box
             check.setAccessibleName(self.tr("No provider of category %d, %s, in our area")
                                     % (category.number, self.tr(category.short).lower()))
             check.setToolTip(self.tr("No provider in our area: %s") % self.tr(category.text).lower())
@@ -152,8 +152,9 @@ class MembersPanel(MasterDetailPage):
 
     def _edited(self, name: str, value) -> None:
         record = self.current()
-        if name == "partner_id" and value and record is not None and not record.organisation.strip():
-            # picking a partner fills an empty organisation with its name, in the same undo step
+        if name == "partner_id" and value and record is not None and self._organisation_follows(record):
+            # the organisation follows the partner link, in the same undo step, unless the user
+            # wrote something else there
             partner = self.plan.partners.find(value)
             with self.doc.macro(self.tr("Change Member Partner")):
                 super()._edited(name, value)
@@ -162,6 +163,13 @@ class MembersPanel(MasterDetailPage):
                                     organisation=partner.organisation)
             return
         super()._edited(name, value)
+
+
+    def _organisation_follows(self, record) -> bool:
+        if not record.organisation.strip():
+            return True
+        linked = self.plan.partners.find(record.partner_id)
+        return linked is not None and record.organisation == linked.organisation
 
 
 class TeamsPanel(MasterDetailPage):
