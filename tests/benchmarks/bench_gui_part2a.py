@@ -1,0 +1,100 @@
+"""Benchmark: the strategies and prioritisation steps with the large plan (30 risks, 600 strategies,
+300 partners). Targets on the development machine: switching to the strategies step under 300 ms;
+re-ranking the 30 risks after a weight change (the undoable edit, the refresh of the grid) under
+100 ms.
+
+Run: python3 tests/benchmarks/bench_gui_part2a.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CSWB_DESKTOP_HOME", tempfile.mkdtemp(prefix="cswb-bench-"))
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.benchmarks.bench_planfile import large_plan_file  # noqa: E402
+
+
+def _ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from cswb_desktop.gui.main_window import MainWindow
+
+    source = large_plan_file()
+    work = Path(tempfile.mkdtemp(prefix="cswb-bench-files-"))
+    target = work / "large.cswb"
+    target.write_bytes(source.read_bytes())
+
+    window = MainWindow()
+    window.resize(1280, 720)
+    window.show()
+    assert window.open_path(str(target))
+    app.processEvents()
+    view, doc, plan = window.view, window.doc, window.session.plan
+    assert plan.risks.count() == 30 and plan.strategies.count() == 600
+
+    # Switching to the strategies step: the first visit builds the page; later visits after an
+    # edit elsewhere refresh it (list, links, coverage matrix, assets).
+    view.show_step("risks")
+    app.processEvents()
+    t0 = time.perf_counter()
+    view.show_step("strategies")
+    app.processEvents()
+    first_visit = time.perf_counter() - t0
+    page = view.pages["strategies"]
+    assert page.list.model.rowCount() == 600 and page.coverage.model.rowCount() == 12
+
+    returns = []
+    risk = plan.risks.list()[0]
+    for i in range(args.rounds):
+        view.show_step("risks")
+        app.processEvents()
+        doc.update(plan.risks, risk.id, "Rename Risk", title=f"{risk.title} ({i})")  # makes the page stale
+        app.processEvents()
+        t0 = time.perf_counter()
+        view.show_step("strategies")
+        app.processEvents()
+        returns.append(time.perf_counter() - t0)
+
+    # Re-ranking after a weight change, with the prioritisation step on screen.
+    view.show_step("prioritisation")
+    app.processEvents()
+    prio = view.pages["prioritisation"]
+    criterion = plan.criteria.list()[0]
+    reranks = []
+    for i in range(args.rounds):
+        weight = 1.0 + (i % 5)
+        t0 = time.perf_counter()
+        doc.update(plan.criteria, criterion.id, "Change Criterion Weight", weight=weight)
+        app.processEvents()
+        reranks.append(time.perf_counter() - t0)
+        header = prio.model.headerData(prio.model.column_of(criterion.id), Qt.Orientation.Horizontal)
+        assert f"weight {weight:g}" in header
+    assert prio.model.rowCount() == 30
+
+    print(f"switch to the strategies step, first visit (build + fill): {first_visit * 1000:.0f} ms")
+    print(f"switch to the strategies step after an edit elsewhere: {_ms(returns)} over {args.rounds} rounds")
+    print(f"re-rank 30 risks after a weight change (edit + refresh): {_ms(reranks)} over {args.rounds} rounds")
+    window.session.close(discard=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
