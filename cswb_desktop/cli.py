@@ -126,6 +126,62 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_LAW_OPEN if (args.strict and law_open) else EXIT_OK
 
 
+BOARD_MIN_DPI, BOARD_MAX_DPI, BOARD_MAX_PIXELS = 72, 2400, 20_000
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    source, target = Path(args.file), Path(args.out)
+    kind = target.suffix.lower()
+    if kind not in (".png", ".svg"):
+        raise CommandFailed(f"{target.name} must end in .png or .svg.", EXIT_USAGE)
+    if not BOARD_MIN_DPI <= args.dpi <= BOARD_MAX_DPI:
+        raise CommandFailed(f"--dpi must be between {BOARD_MIN_DPI} and {BOARD_MAX_DPI}.", EXIT_USAGE)
+    if not 1 <= args.width_cm <= 200:
+        raise CommandFailed("--width-cm must be between 1 and 200.", EXIT_USAGE)
+    if kind == ".png" and args.width_cm / 2.54 * args.dpi > BOARD_MAX_PIXELS:
+        raise CommandFailed(f"{args.width_cm:g} cm at {args.dpi} dpi would be wider than "
+                            f"{BOARD_MAX_PIXELS:,} pixels; lower --dpi or --width-cm.", EXIT_USAGE)
+    _refuse_overwrite(target, args.force)
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
+    from .board.painter import render_board_png, render_board_svg
+
+    with planfile.reading(source) as plan:
+        if kind == ".svg":
+            data = render_board_svg(plan, width_cm=args.width_cm)
+        else:
+            data = render_board_png(plan, width_cm=args.width_cm, dpi=args.dpi)
+    _write_replacing(target, data)
+    print(f"Wrote the target board {target}")
+    return EXIT_OK
+
+
+def _write_replacing(target: Path, data: bytes) -> None:
+    """Write beside the target, then replace it in one step: never a half-written picture."""
+    import os
+    import tempfile
+
+    temp = None
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent if str(target.parent) else ".")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+        temp = None
+    except OSError as exc:
+        raise CommandFailed(f"Could not write {target}: {exc.strerror or exc}.") from exc
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import ExportError, export_plan, export_progress_report
 
@@ -203,6 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                    help="judge due dates as of this day (default: today)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("board", help="draw the plan's target board as a PNG or SVG picture",
+                       description="Draw the target board of FILE (rings, one wedge per priority "
+                                   "risk, every strategy, the gaps and a legend) to OUT, a PNG "
+                                   "or SVG picture, black on white so that it prints well. OUT is "
+                                   "never replaced unless --force is given.")
+    p.add_argument("file", metavar="FILE", help="the plan file (.cswb)")
+    p.add_argument("out", metavar="OUT", help="the picture to write: .png or .svg")
+    p.add_argument("--dpi", type=int, default=300, metavar="N",
+                   help="PNG resolution in dots per inch, 72 to 2400 (default: 300)")
+    p.add_argument("--width-cm", type=float, default=16.0, metavar="N",
+                   help="printed width in centimetres (default: 16)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=cmd_board)
 
     p = sub.add_parser("export", help="write the plan, or its progress report, as a Word document",
                        description="Write the plan document (or the yearly progress report) of "
