@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .framework import AREA_CODES, OUTER_AREAS
-from .records import Strategy
+from .records import Strategy, _as_opt_float, _as_str
 
 INCIDENT_RESPONSE = "incident_response"
 HEAVY_SHARE = 0.5  # incident response holding this share or more is too heavy, whatever the rest
@@ -98,3 +98,9 @@ def plan_balance(strategies: Iterable[Strategy]) -> Balance:
     return Balance(areas, total, money, without_budget,
                    heavy_by_strategies=_too_heavy(count_shares),
                    heavy_by_budget=_too_heavy(budget_shares))
+
+
+def balance_of_plan(plan) -> Balance:
+    """plan_balance() of every strategy in an open plan, reading only their areas and budgets."""
+    rows = plan.conn.execute("SELECT area, budget FROM strategy")
+    return plan_balance(Strategy(id="", area=_as_str(area), budget=_as_opt_float(budget)) for area, budget in rows)

@@ -16,7 +16,7 @@ from typing import Iterable
 from . import framework
 from .evidence import source_key as _source_key
 from .plan import Plan
-from .records import Indicator, PlanProfile, Risk, RiskCategory, Strategy
+from .records import Indicator, PlanProfile, Risk, RiskCategory, Strategy, _as_opt_float, _as_str
 
 LAW = "law"
 TOOLKIT = "toolkit"
@@ -291,14 +291,28 @@ def _indicator_complete(indicator: Indicator) -> bool:
     return indicator.baseline_value is not None and indicator.target_value is not None
 
 
-def _check_strategies(plan: Plan, strategies: list[Strategy], profile: PlanProfile) -> list[Finding]:
-    outcome_strategy = {o.id: o.strategy_id for o in plan.outcomes.list()}
-    with_outcome = set(outcome_strategy.values())
+def _measurable_parts(plan: Plan) -> tuple[dict[str, str], set[str]]:
+    """(outcome id → strategy id, ids of strategies with a complete indicator), read as the few
+    columns these checks need rather than as whole records: a large plan has thousands."""
+    outcome_strategy = {str(o): str(s) for o, s in plan.conn.execute("SELECT id, strategy_id FROM outcome")}
     measurable: set[str] = set()
-    for indicator in plan.indicators.list():
-        strategy_id = outcome_strategy.get(indicator.outcome_id)
-        if strategy_id is not None and strategy_id not in measurable and _indicator_complete(indicator):
+    for outcome_id, measure_type, b_value, t_value, b_text, t_text in plan.conn.execute(
+            "SELECT outcome_id, measure_type, baseline_value, target_value, baseline_text, target_text "
+            "FROM indicator"):
+        strategy_id = outcome_strategy.get(str(outcome_id))
+        if strategy_id is None or strategy_id in measurable:
+            continue
+        indicator = Indicator(id="", outcome_id=str(outcome_id), measure_type=_as_str(measure_type),
+                              baseline_value=_as_opt_float(b_value), target_value=_as_opt_float(t_value),
+                              baseline_text=_as_str(b_text), target_text=_as_str(t_text))
+        if _indicator_complete(indicator):
             measurable.add(strategy_id)
+    return outcome_strategy, measurable
+
+
+def _check_strategies(plan: Plan, strategies: list[Strategy], profile: PlanProfile) -> list[Finding]:
+    outcome_strategy, measurable = _measurable_parts(plan)
+    with_outcome = set(outcome_strategy.values())
 
     found = []
     for strategy in strategies:

@@ -98,6 +98,8 @@ def value_range(values: list[float]) -> tuple[float, float, float]:
     step = nice_step(hi - lo)
     low = math.floor(lo / step + 1e-9) * step
     high = math.ceil(hi / step - 1e-9) * step
+    if high - hi < step * 0.25:  # room above the highest value for its marker and label
+        high += step
     if low < 0 <= lo:  # values that are all positive keep a positive axis
         low = 0.0
     return low, high, step
@@ -271,12 +273,8 @@ class TrendChart(QWidget):
                 words = self.tr("Target %s by %s") % (self._value(t.value), t.day.isoformat())
             else:
                 words = self.tr("Target %s") % self._value(t.value)
-            width = fm.horizontalAdvance(words)
-            above = g.target_y - 4 - fm.descent()
-            if above - fm.ascent() < plot.top() - fm.height() * 0.5:
-                above = g.target_y + fm.ascent() + 3
             p.setPen(ink)
-            p.drawText(QPointF(max(plot.right() - width - 2, plot.left() + 2), above), words)
+            p.drawText(self.target_label_rect(g, words, fm), Qt.AlignmentFlag.AlignRight, words)
         # an undated baseline: a dotted line
         if g.baseline_y is not None:
             p.setPen(QPen(ink, 1, Qt.PenStyle.DotLine))
@@ -299,6 +297,23 @@ class TrendChart(QWidget):
             p.drawRect(QRectF(g.baseline.x() - 4.5, g.baseline.y() - 4.5, 9, 9))
         self._legend(p, fm, ink, accent, pal)
         p.end()
+
+    def target_label_rect(self, g: TrendGeometry, words: str, fm: QFontMetricsF) -> QRectF:
+        """Where the target's words go: above its line at the right, or below it when a marker
+        would be covered there."""
+        width = fm.horizontalAdvance(words) + 4
+        left = max(g.plot.right() - width - 10, g.plot.left() + 2)
+        above = QRectF(left, g.target_y - fm.height() - 3, width, fm.height())
+        below = QRectF(left, g.target_y + 3, width, fm.height())
+        markers = list(g.actuals) + ([g.baseline] if g.baseline is not None else [])
+
+        def covers(rect: QRectF) -> bool:
+            grown = rect.adjusted(-6, -6, 6, 6)
+            return any(grown.contains(point) for point in markers)
+
+        if covers(above) and not covers(below) and below.bottom() <= g.plot.bottom():
+            return below
+        return above
 
     def _legend(self, p: QPainter, fm: QFontMetricsF, ink, accent, pal) -> None:
         y = 6 + fm.ascent()

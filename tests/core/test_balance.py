@@ -2,7 +2,7 @@
 
 import pytest
 
-from cswb_desktop.core.balance import plan_balance
+from cswb_desktop.core.balance import balance_of_plan, plan_balance
 from cswb_desktop.core.framework import AREA_CODES
 from cswb_desktop.core.records import Strategy
 from cswb_desktop.core.sample import new_demo_plan_in_memory
@@ -73,3 +73,8 @@ def test_the_demo_plan_is_balanced():
     assert sum(a.strategy_share for a in b.areas) == pytest.approx(1.0)
     assert sum(a.budget_share for a in b.areas) == pytest.approx(1.0)
     assert not b.unbalanced
+
+
+def test_balance_of_an_open_plan_reads_the_same_as_its_strategies():
+    plan = new_demo_plan_in_memory()
+    assert balance_of_plan(plan) == plan_balance(plan.strategies.list())

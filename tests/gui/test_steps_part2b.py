@@ -290,7 +290,7 @@ def test_indicator_with_measurements_status_and_trend(window, plan, setup, outco
     assert g.baseline.y() > g.actuals[1].y() > g.actuals[0].y() > g.target_y  # higher value, higher up
     assert g.target_y == pytest.approx(g.y_of(80.0)) and g.target.y() == pytest.approx(g.target_y)
     assert g.low <= 40 and g.high >= 80
-    assert [v for v, _y in g.y_ticks] == [40, 50, 60, 70, 80]
+    assert [v for v, _y in g.y_ticks] == [40, 50, 60, 70, 80, 90]  # a step of room above the target
     assert [label for _d, _x, label in g.x_ticks] == ["2026", "2027"]
     description = page.chart.accessibleDescription()
     assert "Baseline 40 % of students on 2025-01-01." in description
@@ -433,7 +433,7 @@ def test_actions_due_soon_view_and_progress_updates(window, plan, setup, qtbot, 
     click(qtbot, updates.add_button)
     update = plan.progress_updates.list()[0]
     assert (update.strategy_id, update.reported_on) == (setup["strategy"], TODAY.isoformat())
-    assert last_undo_text(window) == "Add Progress update"
+    assert last_undo_text(window) == "Add Progress Update"
     status = updates.form.editors["status"]
     status.setFocus()
     qtbot.keyClicks(status, "Del")

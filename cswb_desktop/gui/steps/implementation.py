@@ -26,6 +26,7 @@ class Page(StepPage):
         self.today = _dt.date.today
         self._strategies: dict[str, Strategy] = {}
         self._partners: dict[str, str] = {}
+        self._actions: list[Action] | None = None  # every action, read once per change of the plan
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
@@ -72,7 +73,7 @@ class Page(StepPage):
         self.tabs.addTab(due_tab, self.tr("&Overdue and due soon"))
 
         self.update_panel = RecordPanel(
-            doc, "progress_updates", self.tr("Progress update"), self._update_columns(),
+            doc, "progress_updates", self.tr("Progress Update"), self._update_columns(),
             self._update_fields(), owner_field="strategy_id",
             list_name=self.tr("Progress updates"), orientation=Qt.Orientation.Horizontal,
             load=self._load_updates,
@@ -181,9 +182,20 @@ class Page(StepPage):
         value = self.strategy_combo.currentData()
         return None if value in (None, ALL) else value
 
+    def all_actions(self) -> list[Action]:
+        if self._actions is None:
+            self._actions = self.plan.actions.list()
+        return self._actions
+
+    def _on_change(self, change) -> None:
+        if change.tables & {"action", "strategy", "partner"}:
+            self._actions = None
+        super()._on_change(change)
+
     def _load_actions(self, _owner) -> list[Action]:
         chosen = self.chosen_strategy()
-        return self.plan.actions.list(strategy_id=chosen) if chosen else self.plan.actions.list()
+        actions = self.all_actions()
+        return [a for a in actions if a.strategy_id == chosen] if chosen else actions
 
     def _load_updates(self, _owner) -> list[ProgressUpdate]:
         chosen = self.chosen_strategy()
@@ -230,7 +242,7 @@ class Page(StepPage):
         self.strategy_form.load(strategy)
         self.strategy_form.setVisible(strategy is not None)
         self.strategy_form.setEnabled(strategy is not None and not self.doc.read_only)
-        due = due_actions(self.plan.actions.list(), self.today())
+        due = due_actions(self.all_actions(), self.today())
         self.due_list.set_records(due)
         overdue = sum(1 for d in due if d.state == OVERDUE)
         self.tabs.setTabText(1, self.tr("&Overdue and due soon (%d)") % len(due))

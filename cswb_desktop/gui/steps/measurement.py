@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QTreeView, QVBoxLayout, QWidget,
 )
 
-from ...core import framework, measures
+from ...core import framework, measures, pmf
 from ...core.plan import InUse
 from ...core.records import Indicator, Measurement
 from ..record_panel import RecordPanel
@@ -58,11 +58,13 @@ class Page(StepPage):
         super().__init__(doc, parent)
         self.today = _dt.date.today
         self._indicators: dict[str, Indicator] = {}
-        self._measurements: dict[str, list[Measurement]] = {}
+        self._latest: dict[str, Measurement] = {}  # each indicator's latest usable measurement
         self._statuses: dict[str, str] = {}
+        self._shown_measurements: list[Measurement] = []  # those of the indicator on show
         self._items: dict[str, QStandardItem] = {}
         self._current: tuple[str, str] | None = None  # (kind, id) of the selected tree item
         self._rebuilding = False
+        self._pending: list = []  # in-place updates waiting for the page to be shown
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
@@ -102,6 +104,7 @@ class Page(StepPage):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setIndentation(14)
         left_layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("&Add indicator"))
@@ -154,8 +157,9 @@ class Page(StepPage):
         self.tabs.addTab(self.measurements, self.tr("&Measurements"))
         right_layout.addWidget(self.tabs, 1)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([330, 410])
 
         self.filter_box.textChanged.connect(self._filter)
         self.tree.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -225,9 +229,11 @@ class Page(StepPage):
     # reading the plan ---------------------------------------------------------------------------
 
     def status_text(self, status: str) -> str:
-        words = {measures.ON_TRACK: self.tr("On track"), measures.OFF_TRACK: self.tr("Off track"),
-                 measures.NO_DATA: self.tr("No data"), measures.NOT_RATED: self.tr("Not rated (qualitative)")}
-        return f"{STATUS_MARKS[status]} {words[status]}"
+        if not hasattr(self, "_status_words"):  # translated once: the tree asks for thousands
+            self._status_words = {
+                measures.ON_TRACK: self.tr("On track"), measures.OFF_TRACK: self.tr("Off track"),
+                measures.NO_DATA: self.tr("No data"), measures.NOT_RATED: self.tr("Not rated (qualitative)")}
+        return f"{STATUS_MARKS[status]} {self._status_words[status]}"
 
     def _value_text(self, value: float | None, unit: str) -> str:
         if value is None:
@@ -240,12 +246,9 @@ class Page(StepPage):
         strategies = plan.strategies.list()
         outcomes = plan.outcomes.list()
         indicators = plan.indicators.list()
-        grouped: dict[str, list[Measurement]] = defaultdict(list)
-        for m in plan.measurements.list():
-            grouped[m.indicator_id].append(m)
-        self._measurements = grouped
         self._indicators = {i.id: i for i in indicators}
-        self._statuses = {i.id: measures.indicator_status(i, grouped.get(i.id, ()), today) for i in indicators}
+        self._latest = pmf.latest_measurements(plan, today)
+        self._statuses = pmf.indicator_statuses(indicators, self._latest, today)
 
         by_strategy: dict[str, list] = defaultdict(list)
         for o in outcomes:
@@ -262,49 +265,53 @@ class Page(StepPage):
         self.model.removeRows(0, self.model.rowCount())
         self._items = {}
         levels = framework.OUTCOME_LEVELS
+        root = self.model.invisibleRootItem()
+        strategy_rows = []
         for strategy in strategies:
             title = strategy.title or self.tr("(untitled strategy)")
-            row = self._row("strategy", strategy.id, self.tr("Strategy %d: %s") % (strategy.number, title),
-                            strategy.number)
+            item = self._item("strategy", strategy.id, self.tr("Strategy %d: %s") % (strategy.number, title),
+                              strategy.number)
+            outcome_rows = []
             for outcome in sorted(by_strategy.get(strategy.id, ()),
                                   key=lambda o: (LEVEL_ORDER.get(o.level, 9), o.position, o.created_at, o.id)):
                 level = self.tr(levels.get(outcome.level, outcome.level))
                 text = outcome.text or self.tr("(no text yet)")
-                orow = self._row("outcome", outcome.id, f"{level}: {text}",
-                                 (LEVEL_ORDER.get(outcome.level, 9), outcome.position))
-                for indicator in by_outcome.get(outcome.id, ()):
-                    orow[0].appendRow(self._indicator_row(indicator))
-                row[0].appendRow(orow)
-            self.model.appendRow(row)
+                oitem = self._item("outcome", outcome.id, f"{level}: {text}",
+                                   f"{LEVEL_ORDER.get(outcome.level, 9)} {outcome.position:06d}")
+                rows = [self._indicator_row(indicator) for indicator in by_outcome.get(outcome.id, ())]
+                for row in rows:
+                    oitem.appendRow(row)
+                outcome_rows.append(oitem)
+            if outcome_rows:
+                item.appendRows(outcome_rows)
+            strategy_rows.append(item)
+        if strategy_rows:
+            root.appendRows(strategy_rows)
         self.proxy.setDynamicSortFilter(True)
         self.proxy.invalidate()
         self._restore_expansion(expanded, expand_all=first_build)
         self.tree.setUpdatesEnabled(True)
         self._rebuilding = False
         if first_build:
-            self.tree.setColumnWidth(0, 260)
+            self.tree.setColumnWidth(0, 220)
+            self.tree.setColumnWidth(1, 100)
         self.form.set_choices("responsible_partner_id", self.partner_choices())
         self._reselect()
 
-    def _row(self, kind: str, record_id: str, text: str, sort_key) -> list[QStandardItem]:
+    def _item(self, kind: str, record_id: str, text: str, sort_key) -> QStandardItem:
+        """The first cell of a row: what it is, its record, and how it sorts."""
         item = QStandardItem(text)
         item.setData(kind, KIND_ROLE)
         item.setData(record_id, ID_ROLE)
-        item.setData(sort_key if isinstance(sort_key, (int, float)) else str(sort_key), SORT_ROLE)
+        item.setData(sort_key, SORT_ROLE)
         item.setToolTip(text)
         self._items[record_id] = item
-        extra = []
-        for _ in range(3):
-            cell = QStandardItem("")
-            cell.setData(sort_key if isinstance(sort_key, (int, float)) else str(sort_key), SORT_ROLE)
-            extra.append(cell)
-        return [item] + extra
+        return item
 
-    def _indicator_row(self, indicator: Indicator) -> list[QStandardItem]:
-        status = self._statuses[indicator.id]
-        name = indicator.name or self.tr("(unnamed indicator)")
-        row = self._row("indicator", indicator.id, name, name.casefold())
-        latest = measures.latest_measurement(indicator, self._measurements.get(indicator.id, ()))
+    def _indicator_cells(self, indicator: Indicator) -> tuple[str, str, str, str]:
+        """(name, status, latest, target) as the tree shows them."""
+        status = self._statuses.get(indicator.id, measures.NO_DATA)
+        latest = self._latest.get(indicator.id)
         if indicator.measure_type == "qualitative":
             latest_text = latest.text_value if latest else ""
             target_text = indicator.target_text
@@ -313,17 +320,125 @@ class Page(StepPage):
             target_text = self._value_text(indicator.target_value, indicator.unit)
         if target_text and indicator.target_on:
             target_text = self.tr("%s by %s") % (target_text, indicator.target_on)
-        row[1].setText(self.status_text(status))
-        row[1].setData(STATUS_ORDER[status], SORT_ROLE)
-        row[1].setData(self.status_text(status), Qt.ItemDataRole.AccessibleTextRole)
-        row[2].setText(latest_text)
-        row[2].setData(latest_text.casefold(), SORT_ROLE)
-        row[3].setText(target_text)
-        row[3].setData(target_text.casefold(), SORT_ROLE)
-        for cell in row:
-            cell.setData("indicator", KIND_ROLE)
-            cell.setData(indicator.id, ID_ROLE)
+        name = indicator.name or self.tr("(unnamed indicator)")
+        return name, self.status_text(status), latest_text, target_text
+
+    def _indicator_row(self, indicator: Indicator) -> list[QStandardItem]:
+        row = [self._item("indicator", indicator.id, "", ""), QStandardItem(), QStandardItem(), QStandardItem()]
+        self._fill_cells(row, indicator)
         return row
+
+    def _fill_cells(self, row: list[QStandardItem], indicator: Indicator) -> None:
+        name, status, latest, target = self._indicator_cells(indicator)
+        row[0].setText(name)
+        row[0].setToolTip(name)
+        row[0].setData(name.casefold(), SORT_ROLE)
+        row[1].setText(status)
+        row[1].setData(STATUS_ORDER[self._statuses.get(indicator.id, measures.NO_DATA)], SORT_ROLE)
+        row[2].setText(latest)
+        row[2].setData(latest.casefold(), SORT_ROLE)
+        row[3].setText(target)
+        row[3].setData(target.casefold(), SORT_ROLE)
+
+    # live updates -------------------------------------------------------------------------------
+
+    def _on_change(self, change) -> None:
+        """Edits that leave the tree's shape alone (typing in the form, a measurement, a renamed
+        strategy or outcome) update their rows in place — at once when the page is on screen,
+        else when it is shown again. Anything else rebuilds the tree."""
+        if not self.watches(change.tables):
+            return
+        if self._items and not self._rebuilding and not self._stale:
+            placed = self._placeable(change)
+            if placed is not None:
+                if self.isVisible():
+                    self._apply_in_place(*placed)
+                else:
+                    self._pending.append(placed)
+                return
+        self._pending.clear()
+        super()._on_change(change)
+
+    def showEvent(self, event):  # noqa: N802
+        pending, self._pending = self._pending, []
+        if not self._stale:
+            for placed in pending:
+                self._apply_in_place(*placed)
+        super().showEvent(event)
+
+    def _placeable(self, change):
+        """(indicators, strategies, outcomes) whose rows an in-place update can fix, or None."""
+        tables = change.tables & {"strategy", "outcome", "indicator", "measurement", "partner"}
+        if not tables or "partner" in tables:
+            return None
+        indicators: set[str] = set()
+        strategies: dict[str, object] = {}
+        outcomes: dict[str, object] = {}
+        shown = {m.id for m in self._shown_measurements}
+        for record_id in change.ids:
+            item = self._items.get(record_id)
+            kind = item.data(KIND_ROLE) if item is not None else None
+            if kind == "indicator":
+                indicator = self.plan.indicators.find(record_id)
+                if indicator is None or indicator.outcome_id != self._indicators[record_id].outcome_id:
+                    return None
+                self._indicators[record_id] = indicator
+                indicators.add(record_id)
+            elif kind == "strategy":
+                strategy = self.plan.strategies.find(record_id)
+                if strategy is None:
+                    return None
+                strategies[record_id] = strategy
+            elif kind == "outcome":
+                outcome = self.plan.outcomes.find(record_id)
+                parent = item.parent()
+                if outcome is None or parent is None or outcome.strategy_id != parent.data(ID_ROLE):
+                    return None
+                outcomes[record_id] = outcome
+            elif "measurement" in tables:
+                measurement = self.plan.measurements.find(record_id)
+                if measurement is not None and measurement.indicator_id in self._indicators:
+                    indicators.add(measurement.indicator_id)
+                elif measurement is None and record_id in shown and self._current:
+                    indicators.add(self._current[1])  # one of the shown indicator's was deleted
+                else:
+                    return None
+            else:
+                return None  # a new record, or one this page cannot place
+        return indicators, strategies, outcomes
+
+    def _apply_in_place(self, indicators: set[str], strategies: dict, outcomes: dict) -> None:
+        levels = framework.OUTCOME_LEVELS
+        for strategy in strategies.values():
+            text = self.tr("Strategy %d: %s") % (strategy.number, strategy.title or self.tr("(untitled strategy)"))
+            item = self._items[strategy.id]
+            item.setText(text)
+            item.setToolTip(text)
+            item.setData(strategy.number, SORT_ROLE)
+        for outcome in outcomes.values():
+            text = f"{self.tr(levels.get(outcome.level, outcome.level))}: {outcome.text or self.tr('(no text yet)')}"
+            item = self._items[outcome.id]
+            item.setText(text)
+            item.setToolTip(text)
+            item.setData(f"{LEVEL_ORDER.get(outcome.level, 9)} {outcome.position:06d}", SORT_ROLE)
+        affected = indicators
+        today = self.today()
+        for indicator_id in affected:
+            indicator = self._indicators[indicator_id]
+            latest = measures.latest_measurement(
+                indicator, self.plan.measurements.list(indicator_id=indicator_id), today)
+            if latest is None:
+                self._latest.pop(indicator_id, None)
+            else:
+                self._latest[indicator_id] = latest
+            self._statuses[indicator_id] = measures.indicator_status(indicator, [latest] if latest else [], today)
+            item = self._items[indicator_id]
+            parent = item.parent() or self.model.invisibleRootItem()
+            row = [parent.child(item.row(), c) for c in range(4)]
+            self._fill_cells(row, indicator)
+        if self._current and (self._current[1] in affected or self._current[1] in strategies
+                              or self._current[1] in outcomes):
+            self._show()
 
     def _expanded_ids(self) -> set[str]:
         found = set()
@@ -420,6 +535,7 @@ class Page(StepPage):
         self.tabs.setEnabled(indicator is not None)
         if indicator is None:
             self.measurements.set_owner(None)
+            self._shown_measurements = []
             self._show_nothing()
             return
         qualitative = indicator.measure_type == "qualitative"
@@ -435,7 +551,8 @@ class Page(StepPage):
             self.measurements.refresh()
         self.title_label.setText(indicator.name or self.tr("(unnamed indicator)"))
         status = self._statuses.get(indicator.id, measures.NO_DATA)
-        ms = self._measurements.get(indicator.id, [])
+        ms = self.plan.measurements.list(indicator_id=indicator.id)
+        self._shown_measurements = ms
         self.status_label.setText(self.tr("Status: %s. %s") % (self.status_text(status),
                                                                 self.explain(indicator, ms, status)))
         self.status_label.setAccessibleName(self.tr("Status: %s") % self.status_text(status))

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPointF, QRectF, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel, QModelIndex, QPointF, QRect, QRectF, QSize, QSortFilterProxyModel, Qt, Signal,
+)
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListView,
-    QPushButton, QScrollArea, QFrame, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QFrame, QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
 
 from ...core import framework
-from ...core.balance import BALANCE_RULE, INCIDENT_RESPONSE, Balance, plan_balance
+from ...core.balance import BALANCE_RULE, INCIDENT_RESPONSE, Balance, balance_of_plan
 from ...core.checks import LAW, Finding, run_checks
 from ..balance_chart import BalanceChart, money
 from ..widgets import StepPage, page_heading
@@ -131,6 +133,34 @@ class FindingsProxy(QSortFilterProxyModel):
         return super().filterAcceptsRow(row, parent)
 
 
+class FindingsView(QListView):
+    """As tall as its first few findings, so the balance below stays in sight."""
+
+    ROWS_SHOWN = 5
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        model = self.model()
+        rows = model.rowCount() if model is not None else 0
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        width = max(self.viewport().width() - 4, 100)
+        height = 0
+        for row in range(min(rows, self.ROWS_SHOWN)):
+            index = model.index(row, 0)
+            option.rect = QRect(0, 0, width, 1000)
+            height += self.itemDelegateForIndex(index).sizeHint(option, index).height() + 2 * self.spacing()
+        line = self.fontMetrics().height()
+        return QSize(400, max(height, 2 * line + 8) + 2 * self.frameWidth() + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(200, min(self.sizeHint().height(), 4 * self.fontMetrics().height()))
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
+
+
 class Page(StepPage):
     step_code = "review"
     jump_requested = Signal(str, str, str)  # step code, table, record id
@@ -178,7 +208,7 @@ class Page(StepPage):
         self.model = FindingsModel(self)
         self.proxy = FindingsProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.list = QListView()
+        self.list = FindingsView()
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(self.tr("Readiness findings"))
         self.list.setAccessibleDescription(self.tr("Press Enter on a finding to go where it is fixed."))
@@ -189,7 +219,6 @@ class Page(StepPage):
         self.list.setAlternatingRowColors(True)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setMinimumHeight(130)
         box.addWidget(self.list, 1)
         go_row = QHBoxLayout()
         self.go_button = QPushButton(self.tr("&Go to where it is fixed"))
@@ -197,7 +226,7 @@ class Page(StepPage):
         go_row.addWidget(self.go_button)
         go_row.addStretch(1)
         box.addLayout(go_row)
-        layout.addWidget(self.findings_box, 1)
+        layout.addWidget(self.findings_box)
 
         self.balance_box = QGroupBox(self.tr("Balance across the four areas"))
         balance_layout = QVBoxLayout(self.balance_box)
@@ -215,6 +244,7 @@ class Page(StepPage):
         self.rule_label.setObjectName("balanceRule")
         balance_layout.addWidget(self.rule_label)
         layout.addWidget(self.balance_box)
+        layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
@@ -232,6 +262,7 @@ class Page(StepPage):
         self.findings = run_checks(self.plan, self.today())
         self.model.set_findings(self.findings)
         self._order()
+        self.list.updateGeometry()
         law = sum(1 for f in self.findings if f.severity == LAW)
         other = len(self.findings) - law
         if not self.findings:
@@ -243,7 +274,7 @@ class Page(StepPage):
                                        % (law, other))
         if self.list.currentIndex().isValid() is False and self.proxy.rowCount():
             self.list.setCurrentIndex(self.proxy.index(0, 0))
-        self.show_balance(plan_balance(self.plan.strategies.list()))
+        self.show_balance(balance_of_plan(self.plan))
         self._enable()
 
     def _order(self) -> None:
