@@ -484,3 +484,26 @@ def test_the_grid_is_read_only_when_the_plan_is(qtbot, window, tmp_path):
     assert not prio.proxy.flags(index) & Qt.ItemFlag.ItemIsEditable
     assert not prio.proxy.flags(prio.proxy.index(0, PRIORITY_COLUMN)) & Qt.ItemFlag.ItemIsUserCheckable
     other.close_plan()
+
+
+def test_a_long_partner_list_is_one_filterable_list_ticked_by_keyboard(qtbot, typist, window):
+    from cswb_desktop.gui.plan_links import LONG_LIST
+
+    plan = window.session.plan
+    ids = [plan.partners.add(organisation=f"Partner {n:02d}").id for n in range(LONG_LIST + 5)]
+    strategies = go_to_step(qtbot, window, "strategies")
+    click(qtbot, strategies.add_button)
+    strategy = strategies.list.current_id()
+    links = strategies.partner_links
+    assert links.is_long and links.checks.model.rowCount() == LONG_LIST + 5
+    typist(links.checks.filter_box, "Partner 07")
+    assert links.checks.proxy.rowCount() == 1
+    view = links.checks.view
+    view.setFocus()
+    view.setCurrentIndex(links.checks.index_of(ids[7]))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert plan.strategy_partners.targets(strategy) == [ids[7]]
+    assert window.doc.undo_stack.undoText() == "Change Supporting Partners"
+    window.undo_action.trigger()
+    assert plan.strategy_partners.targets(strategy) == []
+    assert links.checks.checked() == []

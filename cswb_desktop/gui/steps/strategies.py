@@ -144,7 +144,15 @@ class CoveragePanel(QGroupBox):
             self.tr("Add a strategy for the selected priority risk in the selected area"))
         right.addWidget(self.add_here_button)
         layout.addLayout(right, 2)
-        self.view.setMinimumHeight(self.view.horizontalHeader().sizeHint().height() * 2 + 4 * 24)
+
+    def fit_height(self, most_rows: int = 6) -> None:
+        """As tall as its rows (up to `most_rows`, then it scrolls), so the list above keeps room."""
+        view = self.view
+        view.resizeRowsToContents()
+        rows = min(self.model.rowCount(), most_rows)
+        row_height = view.verticalHeader().defaultSectionSize()
+        body = sum(view.rowHeight(r) for r in range(rows)) if rows else row_height
+        view.setFixedHeight(view.horizontalHeader().sizeHint().height() + body + 2 * view.frameWidth() + 2)
 
     def current_cell(self) -> tuple[str, str] | None:
         return self.model.cell(self.view.currentIndex())
@@ -312,7 +320,7 @@ class Page(MasterDetailPage):
         labels = {s.id: f"{s.number}. {s.title}" for s in self.list.model.records}
         rows = risk_rows(matrix)
         self.coverage.model.load([(r, titles.get(r, "")) for r in rows], matrix, labels)
-        self.coverage.view.resizeRowsToContents()
+        self.coverage.fit_height()
         empty = gaps(matrix)
         if not rows:
             text = self.tr("No priority risks yet: choose them in the Prioritisation step to see which "
