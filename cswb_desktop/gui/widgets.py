@@ -36,22 +36,41 @@ class Column:
     sort_value: Callable[[Any], Any] | None = None
 
 
+def sort_key(value: Any) -> tuple:
+    """A key that orders any cell value without comparing unlike types: empty first, then
+    numbers, then text (ignoring case), then lists (compared item by item)."""
+    if value is None or value == "":
+        return (0,)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    if isinstance(value, (list, tuple)):
+        return (3, tuple(sort_key(v) for v in value))
+    return (2, str(value).casefold())
+
+
 class RecordTableModel(QAbstractTableModel):
-    """Records as rows, through the given columns. One model, not a widget per row."""
+    """Records as rows, through the given columns. One model, not a widget per row.
+
+    The model sorts itself, in one Python sort, rather than leaving a proxy to compare rows pair
+    by pair through Qt; what a cell shows is computed once per refresh and kept."""
 
     SortRole = Qt.ItemDataRole.UserRole + 1
     IdRole = Qt.ItemDataRole.UserRole + 2
+    _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
 
     def __init__(self, columns: list[Column], parent=None):
         super().__init__(parent)
         self.columns = columns
         self.records: list[Any] = []
         self._rows: dict[str, int] = {}
+        self._texts: dict[tuple[int, int], str] = {}
+        self._sort_column: int | None = None
+        self._sort_order = Qt.SortOrder.AscendingOrder
 
     def set_records(self, records: Iterable[Any]) -> None:
         self.beginResetModel()
         self.records = list(records)
-        self._rows = {r.id: i for i, r in enumerate(self.records)}
+        self._sort_records()
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -61,20 +80,21 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        record = self.records[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = column.value(record)
-            return "" if value is None else str(value)
+        if role in self._TEXT_ROLES:
+            key = (index.row(), index.column())
+            text = self._texts.get(key)
+            if text is None:
+                value = self.columns[key[1]].value(self.records[key[0]])
+                text = self._texts[key] = "" if value is None else str(value)
+            return text
+        if role == self.IdRole:
+            return self.records[index.row()].id
         if role == self.SortRole:
-            key = (column.sort_value or column.value)(record)
+            column = self.columns[index.column()]
+            key = (column.sort_value or column.value)(self.records[index.row()])
             if key is None:
                 return ""
             return key if isinstance(key, (int, float)) else str(key).casefold()
-        if role == self.IdRole:
-            return record.id
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -82,11 +102,41 @@ class RecordTableModel(QAbstractTableModel):
             return self.columns[section].header
         return None
 
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self.records[i.row()].id, i.column()) for i in persistent]
+        self._sort_records()
+        self.changePersistentIndexList(persistent, [self.index(self._rows[record_id], column)
+                                                    for record_id, column in kept])
+        self.layoutChanged.emit()
+
+    def _sort_records(self) -> None:
+        if self._sort_column is not None:
+            column = self.columns[self._sort_column]
+            value = column.sort_value or column.value
+            self.records.sort(key=lambda r: sort_key(value(r)),
+                              reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+        self._rows = {r.id: i for i, r in enumerate(self.records)}
+        self._texts = {}
+
     def row_of(self, record_id: str | None) -> int:
         return self._rows.get(record_id, -1) if record_id else -1
 
     def record(self, row: int):
         return self.records[row] if 0 <= row < len(self.records) else None
+
+
+class _FilterProxy(QSortFilterProxyModel):
+    """Filters the rows; sorting is handed to the source model, which does it in one go."""
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
 
 class RecordList(QWidget):
@@ -105,7 +155,7 @@ class RecordList(QWidget):
         self.filter_box.setAccessibleName(self.tr("Filter %s") % accessible_name)
         layout.addWidget(self.filter_box)
         self.model = RecordTableModel(columns, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _FilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(RecordTableModel.SortRole)
         self.proxy.setFilterKeyColumn(-1)
@@ -123,19 +173,22 @@ class RecordList(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setResizeContentsPrecision(60)  # widths from a sample of rows
         self.view.setTabKeyNavigation(False)
         layout.addWidget(self.view, 1)
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.activated.connect(self._activated)
         self._current_id: str | None = None
+        self._columns_sized = False
 
     def set_records(self, records: Iterable[Any]) -> None:
         keep = self._current_id
         self.view.selectionModel().blockSignals(True)
         self.model.set_records(records)
         self.view.selectionModel().blockSignals(False)
-        if self.model.rowCount() and self.view.columnWidth(0) < 120:
+        if self.model.rowCount() and not self._columns_sized:
+            self._columns_sized = True
             self.view.resizeColumnsToContents()
             for c in range(self.model.columnCount()):
                 self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 320))

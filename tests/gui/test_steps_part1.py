@@ -627,3 +627,30 @@ def test_colours_can_be_dark_light_or_the_systems(qtbot, window):
     finally:
         window.colour_actions["system"].trigger()
     assert QApplication.palette().color(QPalette.ColorRole.Window) == system
+
+
+def test_lists_sort_by_any_column_filter_and_keep_the_selection(qtbot, window):
+    window.open_demo()
+    page = go_to(qtbot, window, "assets")
+    records = page.list
+    select_row(qtbot, records, "Lakeshore Youth Drop-In Centre")
+    header = records.view.horizontalHeader()
+
+    def column(c):
+        return [records.proxy.index(r, c).data() for r in range(records.proxy.rowCount())]
+
+    names = column(0)
+    assert names == sorted(names, key=str.casefold)
+    # sort by the areas served (outer ring first), then the other way round
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(2) + 5, header.height() // 2))
+    areas = column(2)
+    assert areas[0].startswith("Social development") and areas[-1].startswith(("Risk", "Incident"))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(2) + 5, header.height() // 2))
+    assert column(2) == areas[::-1]
+    assert records.current_record().name == "Lakeshore Youth Drop-In Centre"
+    assert records.view.currentIndex().data() == "Lakeshore Youth Drop-In Centre"
+    # the filter matches any column, here the kind
+    qtbot.keyClicks(records.filter_box, "cultural")
+    assert column(1) and set(column(1)) == {"Cultural asset"}

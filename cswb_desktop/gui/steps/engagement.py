@@ -104,7 +104,8 @@ class ActivitiesPanel(MasterDetailPage):
 
     def _show_reach(self) -> None:
         reached_by: dict[str, list[str]] = defaultdict(list)
-        for activity in self.list.model.records:
+        # in the order they happened, whatever order the list is sorted in; undated ones last
+        for activity in sorted(self.list.model.records, key=lambda a: (a.held_on or "9999", a.title.casefold())):
             for code in self._groups.get(activity.id, []):
                 reached_by[code].append(activity.title or self.tr("(untitled)"))
         lines, full_lines = [], []
