@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from cswb_desktop.core.framework import STEP_CODES
 from cswb_desktop.gui.main_window import MainWindow
@@ -172,6 +172,13 @@ def test_from_an_empty_plan_through_risks_prioritisation_and_strategies(qtbot, t
     leave(qtbot, description)
     assert plan.risks.get(housing).description == "Too few homes; families share."
 
+    # Tab goes from "who raised it" to its check boxes, in the order they are shown.
+    raised = risks.form.editors["raised_by"]
+    raised.setFocus()
+    qtbot.keyClick(raised, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is risks.activity_links.box(activity.id)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is risks.partner_links.box(food_bank)
     click(qtbot, risks.partner_links.box(health))
     click(qtbot, risks.activity_links.box(activity.id))
     assert plan.risk_partners.targets(housing) == [health]

@@ -3,7 +3,7 @@ the data that backs them. A risk resting on fewer than two distinct sources is f
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.evidence import MIN_SOURCES, needs_more_sources, source_counts
@@ -101,7 +101,7 @@ class Page(MasterDetailPage):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(self.tr("Or a ne&w category:"))
+        label = QLabel(self.tr("Or a new cate&gory:"))
         self.new_category = QLineEdit()
         self.new_category.setPlaceholderText(self.tr("Name of a category of your own"))
         self.new_category.setAccessibleName(self.tr("New category name"))

@@ -266,7 +266,7 @@ class Page(MasterDetailPage):
         self.coverage = CoveragePanel()
         layout.addWidget(self.coverage, 1)
         row = QHBoxLayout()
-        label = QLabel(self.tr("Turn a community &asset into an existing strategy:"))
+        label = QLabel(self.tr("Turn a community asset into an e&xisting strategy:"))
         self.asset_combo = QComboBox()
         self.asset_combo.setAccessibleName(self.tr("Community asset to turn into a strategy"))
         self.asset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
