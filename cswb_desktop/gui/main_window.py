@@ -469,12 +469,17 @@ class MainWindow(QMainWindow):
             self.view.navigator.setVisible(self.navigator_action.isChecked())
             self.pages.addWidget(self.view)
             stack = self.doc.undo_stack
-            stack.canUndoChanged.connect(lambda _v: self._refresh_undo())
-            stack.canRedoChanged.connect(lambda _v: self._refresh_undo())
-            stack.undoTextChanged.connect(lambda _t: self._refresh_undo())
-            stack.redoTextChanged.connect(lambda _t: self._refresh_undo())
+            # bound methods, not lambdas: Qt drops these connections when the window goes away,
+            # before the stack (one of its children) announces its own end
+            stack.canUndoChanged.connect(self._undo_stack_changed)
+            stack.canRedoChanged.connect(self._undo_stack_changed)
+            stack.undoTextChanged.connect(self._undo_stack_changed)
+            stack.redoTextChanged.connect(self._undo_stack_changed)
         self._refresh()
         self.session_changed.emit()
+
+    def _undo_stack_changed(self, _value=None) -> None:
+        self._refresh_undo()
 
     def _refresh_undo(self) -> None:
         stack = self.doc.undo_stack if self.doc else None
