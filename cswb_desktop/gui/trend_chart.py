@@ -162,13 +162,13 @@ class TrendChart(QWidget):
         self.data = TrendData()
         self.message = ""
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumSize(240, 150)
+        self.setMinimumSize(240, 140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(self.tr("Trend chart"))
         self._describe()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(420, 190)
+        return QSize(420, 170)
 
     def set_data(self, data: TrendData | None, message: str = "", name: str = "") -> None:
         """Show `data`, or `message` (e.g. why there is nothing to chart) when it cannot be drawn."""

@@ -550,3 +550,39 @@ def test_review_balance_chart_and_sentence(window, plan, setup):
     window.doc.update(plan.strategies, ir.id, "Change Strategy Budget", budget=20000.0)
     assert not page.balance.unbalanced
     assert "✔ Balanced" in page.balance_label.text()
+
+
+def test_measurement_tree_follows_edits_made_elsewhere(window, plan, setup, outcome, qtbot, typist):
+    page = page_of(window, "measurement")
+    page.select(outcome)
+    click(qtbot, page.add_button)
+    indicator = plan.indicators.list(outcome_id=outcome)[0]
+    type_into(qtbot, typist, page.form.editors["baseline_value"], "10")
+    type_into(qtbot, typist, page.form.editors["target_value"], "20")
+    strategy_item = page._items[setup["strategy"]]
+
+    # while another step is shown: a renamed strategy and a new measurement are applied in place
+    window.view.show_step("implementation")
+    window.doc.update(plan.strategies, setup["strategy"], "Rename Strategy", title="Breakfast for every child")
+    window.doc.add(plan.measurements, "Add Measurement", indicator_id=indicator.id, measured_on="2025-12-01",
+                   value=30.0)
+    window.view.show_step("measurement")
+    assert page._items[setup["strategy"]] is strategy_item  # not rebuilt
+    assert strategy_item.text() == "Strategy 1: Breakfast for every child"
+    assert page._items[indicator.id].index().siblingAtColumn(1).data() == "✔ On track"
+    assert page.selected_ids() == ("indicator", indicator.id)
+    assert "✔ On track" in page.status_label.text()
+
+    # a new strategy changes the tree's shape: it is rebuilt and shows it
+    window.view.show_step("implementation")
+    other = plan.strategies.add(title="Walking school bus", area="prevention")
+    window.view.show_step("measurement")
+    assert page._items[other.id].text() == "Strategy 2: Walking school bus"
+    assert page.selected_ids() == ("indicator", indicator.id)
+
+    # deleting the shown indicator's measurement, then undoing it, while on screen
+    m = plan.measurements.list(indicator_id=indicator.id)[0]
+    window.doc.delete(plan.measurements, m.id, "Delete Measurement")
+    assert page._items[indicator.id].index().siblingAtColumn(1).data() == "– No data"
+    window.doc.undo_stack.undo()
+    assert page._items[indicator.id].index().siblingAtColumn(1).data() == "✔ On track"

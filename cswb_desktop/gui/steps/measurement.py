@@ -9,7 +9,7 @@ from collections import defaultdict
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter,
+    QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter,
     QTabWidget, QTreeView, QVBoxLayout, QWidget,
 )
 
@@ -151,6 +151,8 @@ class Page(StepPage):
             orientation=Qt.Orientation.Horizontal,
             new_values=lambda: {"measured_on": self.today().isoformat()})
         self.measurements.list.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        # labels above their fields: the form shares a narrow tab with the list
+        self.measurements.form.form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.measurements.focus_field = lambda: (
             "text_value" if (self.current_indicator() and self.current_indicator().measure_type == "qualitative")
             else "value")
@@ -614,7 +616,10 @@ class Page(StepPage):
         expected = measures.expected_share(indicator, _date(latest.measured_on) or today)
         if progress is None:
             return said
-        said += " " + self.tr("That is %d %% of the way from the baseline to the target") % round(progress * 100)
+        if progress < 0:
+            said += " " + self.tr("It has moved away from the target, the wrong way from the baseline")
+        else:
+            said += " " + self.tr("That is %d %% of the way from the baseline to the target") % round(progress * 100)
         if expected is not None:
             said += self.tr(", with %d %% of the time to the target date gone by then.") % round(expected * 100)
         else:
