@@ -188,7 +188,7 @@ class RecordList(QWidget):
         self.model.set_records(records)
         self.view.selectionModel().blockSignals(False)
         if self.model.rowCount() and not self._columns_sized:
-            self._columns_sized = True
+            self._columns_sized = True  # once; after that the widths are the user's
             self.view.resizeColumnsToContents()
             for c in range(self.model.columnCount()):
                 self.view.setColumnWidth(c, min(max(self.view.columnWidth(c), 80), 320))
@@ -500,6 +500,8 @@ class RecordForm(QWidget):
                 editor.setText(format_number(value))
             else:
                 editor.setText("" if value is None else str(value))
+                if isinstance(editor, QLineEdit) and not editor.hasFocus():
+                    editor.setCursorPosition(0)  # a long value shows its beginning, not its end
         finally:
             editor.blockSignals(False)
 

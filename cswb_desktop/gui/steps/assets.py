@@ -30,9 +30,9 @@ class Page(MasterDetailPage):
         rings = {a.code: a.ring for a in framework.AREAS}
         return [
             Column(self.tr("Asset"), lambda a: a.name),
-            Column(self.tr("Kind"), lambda a: self.tr(kinds.get(a.kind, a.kind))),
             Column(self.tr("Areas"), lambda a: ", ".join(self._area_name(c) for c in self._areas.get(a.id, [])),
                    lambda a: sorted(rings.get(c, 9) for c in self._areas.get(a.id, [])) or [9]),
+            Column(self.tr("Kind"), lambda a: self.tr(kinds.get(a.kind, a.kind))),
             Column(self.tr("Run by"), lambda a: self._partners.get(a.owner_partner_id or "", "")),
         ]
 
@@ -65,6 +65,9 @@ class Page(MasterDetailPage):
                                            self.list.current_id, self.tr("Change Asset Areas"))
         self.form.insert_row("description", self.area_checks)
         self.detail_layout.addStretch(1)
+        # the list shows the areas beside each name: give it as much room as the form
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
 
     def records(self):
         self._areas = defaultdict(list)
@@ -78,3 +81,10 @@ class Page(MasterDetailPage):
 
     def show_details(self, record) -> None:
         self.show_areas()
+
+    def refresh(self) -> None:
+        super().refresh()
+        view = self.list.view
+        if not getattr(self, "_names_fitted", False) and view.isVisible() and self.list.model.rowCount():
+            self._names_fitted = True  # once: so the areas show beside the names; then it is the user's
+            view.setColumnWidth(0, min(view.columnWidth(0), int(view.viewport().width() * 0.55)))

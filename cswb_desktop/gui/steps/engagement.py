@@ -228,6 +228,9 @@ class ParticipantsPanel(MasterDetailPage):
 
     def build_extra(self, outer) -> None:
         self.detail_layout.addStretch(1)
+        # two short fields: the table gets half the room
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
 
 
 class Page(TabbedStepPage):
