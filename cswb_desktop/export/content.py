@@ -116,7 +116,8 @@ class PlanData:
     activities_by_id: dict[str, EngagementActivity] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, plan: Plan) -> "PlanData":
+    def read(cls, plan: Plan, *, measurements: bool = True) -> "PlanData":
+        """Everything, or everything but the measurements (the plan document shows none)."""
         def grouped(pairs) -> dict[str, list]:
             result: dict[str, list] = defaultdict(list)
             for owner, target in pairs:
@@ -168,7 +169,7 @@ class PlanData:
             logic_items=by(plan.logic_items.list(), "strategy_id"),
             outcomes=by(plan.outcomes.list(), "strategy_id"),
             indicators=by(plan.indicators.list(), "outcome_id"),
-            measurements=by(plan.measurements.list(), "indicator_id"),
+            measurements=by(plan.measurements.list(), "indicator_id") if measurements else {},
             actions=by(plan.actions.list(), "strategy_id"),
             updates=by(plan.progress_updates.list(), "strategy_id"),
         )

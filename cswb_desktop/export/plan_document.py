@@ -26,8 +26,8 @@ from .content import (
     PlanData, join_words, language_tag, long_date, money, number, plural, short_date,
 )
 from .figure import FIGURE_WIDTH_CM, board_figure
-from .sanitize import lines, one_line
-from .writer import Cell, Column, DocWriter, GroupRow
+from .sanitize import clip, lines, one_line
+from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +118,11 @@ class PlanDocument:
                  today: datetime.date | None = None):
         self.plan = plan
         self.today = today or datetime.date.today()
-        self.data = PlanData.read(plan)
+        self.data = PlanData.read(plan, measurements=False)
         profile = self.data.profile
         self.adopted = parse_date(profile.adopted_on)
         self.draft = draft or self.adopted is None
-        self.title = one_line(profile.title) or "Community Safety and Well-Being Plan"
+        self.title = clip(profile.title, TITLE_LIMIT) or "Community Safety and Well-Being Plan"
         header = f"{self.title} — Draft" if self.draft else self.title
         self.w = DocWriter(template=template, language_tag=language_tag(profile.language),
                            header_text=header, title=self.title,

@@ -18,8 +18,8 @@ from ..core.records import Indicator, Outcome, Strategy
 from .charts import trend_alt_text, trend_chart_png
 from .content import PlanData, language_tag, long_date, number, plural, short_date, with_unit
 from .output import ExportCancelled
-from .sanitize import one_line
-from .writer import Cell, Column, DocWriter, GroupRow
+from .sanitize import clip, one_line
+from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class ProgressReport:
         self.start, self.end = start, end
         self.data = PlanData.read(plan)
         profile = self.data.profile
-        self.title = one_line(profile.title) or "Community Safety and Well-Being Plan"
+        self.title = clip(profile.title, TITLE_LIMIT) or "Community Safety and Well-Being Plan"
         self.w = DocWriter(template=template, language_tag=language_tag(profile.language),
                            header_text=f"{self.title} — Progress report",
                            title=f"{self.title}: progress report",

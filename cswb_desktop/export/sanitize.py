@@ -61,3 +61,13 @@ def lines(value: object, *, limit: int | None = MAX_CHARS) -> list[str]:
 def one_line(value: object, *, limit: int | None = MAX_CHARS) -> str:
     """The cleaned text with its line breaks turned into spaces (for titles and table cells)."""
     return " ".join(lines(value, limit=limit))
+
+
+def clip(value: object, limit: int) -> str:
+    """One cleaned line of at most `limit` characters, cut at a word with an ellipsis (for
+    headings, the page header and document properties, where a note would not fit)."""
+    text = one_line(value, limit=None)
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", int(limit * 0.7), limit - 1)
+    return text[:cut if cut > 0 else limit - 1].rstrip() + "…"
