@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QPalette
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton, QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QStyle,
     QStyleOptionButton, QWidget,
@@ -601,8 +601,17 @@ def test_dropping_a_plan_opens_it_and_a_rejected_one_says_why(qtbot, window, tmp
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     drop(window, bad)
     assert window.session is None
-    assert len(window.errors) == 1 and window.errors[0].endswith(".")
-    assert "broken.cswb" in window.errors[0] or "not" in window.errors[0]
+    assert window.errors == ["broken.cswb is a database, but not a CSWB plan. Check that you picked the right file."]
+    assert window.pages.currentWidget() is window.start_page
+    # only plan files are taken: a text file is refused at the door
+    for path, taken in ((tmp_path / "notes.txt", False), (good, True)):
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        enter = QDragEnterEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+        enter.ignore()
+        window.dragEnterEvent(enter)
+        assert enter.isAccepted() is taken
     drop(window, good)
     assert window.session is not None and window.session.path == good
     assert "Rivière-aux-Saumons" in window.view.header.text()
