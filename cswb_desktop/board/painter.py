@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from PySide6.QtCore import (
     QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, QRectF, QSize, Qt,
 )
 from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontInfo, QFontMetricsF, QGuiApplication, QImage, QPainter,
+    QColor, QFont, QFontInfo, QFontMetricsF, QGuiApplication, QImage, QPainter,
     QPainterPath, QPaintEngine, QPalette, QPen, QPixmap, QPolygonF,
 )
 
@@ -386,8 +387,16 @@ def _draw_marker(painter: QPainter, x: float, y: float, r: float, kind: str, sta
         painter.fillPath(stripes.translated(x, y), style.ink)
     if text:
         px, baseline = _number_metrics(kind, text, r)
-        _paint_numbers(painter, [_number_at(text, style.font_family, px, x, y, r, mode, baseline)],
-                       style, svg)
+        number = _number_at(text, style.font_family, px, x, y, r, mode, baseline)
+        if fill == "hatched":  # a clear patch under the number, so stripes do not cross it
+            _, fm = _number_font(style.font_family, px)
+            pad = 0.12 * px
+            patch = QRectF(number.origin.x() - pad, number.origin.y() - fm.capHeight() - pad,
+                           fm.horizontalAdvance(text) + 2 * pad, fm.capHeight() + 2 * pad)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(style.paper)
+            painter.drawRoundedRect(patch, pad, pad)
+        _paint_numbers(painter, [number], style, svg)
 
 
 def _render_sprite(item: _Marker, style: BoardStyle, line_width: float,
@@ -407,6 +416,35 @@ def _render_sprite(item: _Marker, style: BoardStyle, line_width: float,
     finally:
         painter.end()
     return pixmap, float(half)
+
+
+class _SpriteCache:
+    """Marker pictures shared by every layout, so that a plan change (a new layout of the same
+    size) only draws the markers that changed. Bounded: the oldest pictures go first."""
+
+    LIMIT = 6000
+
+    def __init__(self):
+        self._pictures: OrderedDict[tuple, tuple[QPixmap, float]] = OrderedDict()
+
+    def get(self, item: _Marker, style: BoardStyle, line_width: float,
+            dpr: float) -> tuple[QPixmap, float]:
+        key = (style.key, round(dpr, 3), round(line_width, 2), item.kind, item.status, item.text,
+               round(item.place.radius, 2))
+        found = self._pictures.get(key)
+        if found is None:
+            found = self._pictures[key] = _render_sprite(item, style, line_width, dpr)
+            if len(self._pictures) > self.LIMIT:
+                self._pictures.popitem(last=False)
+        else:
+            self._pictures.move_to_end(key)
+        return found
+
+    def clear(self) -> None:
+        self._pictures.clear()
+
+
+_SPRITES = _SpriteCache()
 
 
 class BoardLayout:
@@ -467,7 +505,6 @@ class BoardLayout:
         self.marker_items = [_marker_item(place, content) for place in self.markers.places]
         radius = min((p.radius for p in self.markers.places), default=geo.marker_radius)
         self.marker_line = max(1.0, min(self.line_width, 0.12 * radius))
-        self._sprites: dict[tuple, dict[tuple, tuple[QPixmap, float]]] = {}
         self._placed_key: tuple | None = None
         self._placed: list[tuple[QPointF, QPixmap]] = []
         self._by_strategy: dict[str, list[MarkerPlace]] | None = None
@@ -498,17 +535,9 @@ class BoardLayout:
         key = (style.key, round(dpr, 3))
         if self._placed_key == key:
             return self._placed
-        cache = self._sprites.get(key)
-        if cache is None:
-            self._sprites.clear()  # one style at a time is all a widget shows
-            cache = self._sprites[key] = {}
         placed = []
         for item in self.marker_items:
-            sprite_key = (item.kind, item.status, item.text, round(item.place.radius, 2))
-            found = cache.get(sprite_key)
-            if found is None:
-                found = cache[sprite_key] = _render_sprite(item, style, self.marker_line, dpr)
-            pixmap, half = found
+            pixmap, half = _SPRITES.get(item, style, self.marker_line, dpr)
             c = item.place.center
             placed.append((QPointF(c.x - half, c.y - half), pixmap))
         self._placed_key, self._placed = key, placed
@@ -818,7 +847,7 @@ def _legend_places(width: float, text_px: float, family: str,
     bold = _font(family, text_px, bold=True)
     fm, fmb = QFontMetricsF(font), QFontMetricsF(bold)
     line_h = max(fm.height(), 1.5 * text_px) * 1.15
-    sym = 1.3 * text_px  # symbol box width
+    sym = 1.6 * text_px  # symbol box width
     gap = 0.4 * text_px
     space = 1.1 * text_px
     places: list[_LegendPlace] = []
@@ -839,9 +868,10 @@ def _legend_places(width: float, text_px: float, family: str,
                 x = indent
             text_rect = fm.boundingRect(QRectF(0, 0, max(room, 1.0), 1e6), flags, text)
             lines = max(1, round(text_rect.height() / fm.height()))
+            top = y + (line_h - fm.height()) / 2  # the first line level with the symbol
             places.append(_LegendPlace("entry", symbol, text, x, y,
-                                       QRectF(x + sym + gap, y, text_rect.width() + 1,
-                                              max(line_h, lines * fm.height()))))
+                                       QRectF(x + sym + gap, top, text_rect.width() + 2,
+                                              lines * fm.height() + 1)))
             x += need + space
             if lines > 1:
                 y += (lines - 1) * fm.height()
@@ -868,7 +898,7 @@ def paint_legend(painter: QPainter, rect: QRectF, text_px: float, *,
                                     translate or _no_translation)
     font = _font(style.font_family, text_px)
     bold = _font(style.font_family, text_px, bold=True)
-    r = 0.55 * text_px
+    r = 0.6 * text_px
     painter.save()
     try:
         painter.translate(rect.topLeft())
@@ -882,7 +912,7 @@ def paint_legend(painter: QPainter, rect: QRectF, text_px: float, *,
                 painter.drawText(place.text_rect, int(Qt.AlignmentFlag.AlignLeft
                                                       | Qt.AlignmentFlag.AlignVCenter), place.text)
                 continue
-            centre = QPointF(place.x + 0.65 * text_px, place.y + line_h / 2)
+            centre = QPointF(place.x + 0.8 * text_px, place.y + line_h / 2)
             kind, value = place.symbol or ("", "")
             if kind == "shape":
                 paint_marker(painter, centre, r, value, "planned", "", style)
@@ -902,18 +932,11 @@ def paint_legend(painter: QPainter, rect: QRectF, text_px: float, *,
                 painter.fillPath(_stripes(box, spacing, spacing * 0.3).intersected(region),
                                  style.hatch)
             elif kind == "badge":
-                painter.setPen(QPen(style.ink, max(1.0, 0.12 * r), Qt.PenStyle.DotLine))
-                painter.setBrush(style.paper)
-                painter.drawEllipse(centre, r * 1.1, r * 1.1)
-                small = _font(style.font_family, 0.75 * text_px, bold=True)
-                painter.setFont(small)
-                painter.setPen(style.ink)
-                painter.drawText(QRectF(centre.x() - 2 * r, centre.y() - r, 4 * r, 2 * r),
-                                 int(Qt.AlignmentFlag.AlignCenter), "+N")
+                paint_marker(painter, centre, r * 1.25, "badge", "", "+3", style)
             painter.setFont(font)
             painter.setPen(style.ink)
             painter.drawText(place.text_rect, int(Qt.AlignmentFlag.AlignLeft
-                                                  | Qt.AlignmentFlag.AlignVCenter
+                                                  | Qt.AlignmentFlag.AlignTop
                                                   | Qt.TextFlag.TextWordWrap), place.text)
     finally:
         painter.restore()

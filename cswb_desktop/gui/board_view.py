@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Hashable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QToolTip, QWidget
 
 from ..board.geometry import RING_COUNT, Direction, MarkerPlace
@@ -164,7 +164,9 @@ class TargetBoardView(QWidget):
         if item == self._current:
             return
         self._current = item
-        self._set_accessible(item)
+        self._set_accessible(item)  # Qt tells assistive technology the name changed
+        if self.hasFocus() and QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Focus))
         self.current_changed.emit(self.accessibleName())
         self.update()
 

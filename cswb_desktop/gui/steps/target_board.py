@@ -186,17 +186,19 @@ class Page(StepPage):
         return bool(tables & self.WATCHED)
 
     def refresh(self) -> None:
+        wanted = self.filters()
+        content = board_content(self.plan, wanted, translate=QCoreApplication.translate)
+        # The lead-partner filter offers the partners that lead something, and "no lead".
         leads = {}
-        for strategy in self.plan.strategies.list():
-            leads[strategy.lead_partner_id or NO_LEAD] = True
-        partners = self.partner_choices()
-        choices = [(pid, name) for pid, name in sorted(partners.items(), key=lambda i: i[1].casefold())
-                   if pid in leads]
+        for strategy in content.strategies.values():
+            leads[strategy.lead_partner_id or NO_LEAD] = strategy.lead_partner or self.tr("(unnamed partner)")
+        choices = sorted(((pid, name) for pid, name in leads.items() if pid != NO_LEAD),
+                         key=lambda item: item[1].casefold())
         if NO_LEAD in leads:
             choices.append((NO_LEAD, self.tr("No lead partner yet")))
         self._fill(self.lead_filter, self.tr("Every lead partner"), choices)
-
-        content = board_content(self.plan, self.filters(), translate=QCoreApplication.translate)
+        if self.filters() != wanted:  # the chosen lead partner leads nothing any more
+            content = board_content(self.plan, self.filters(), translate=QCoreApplication.translate)
         self.content = content
         self.board.set_content(content)
         self._show_gaps(content)
