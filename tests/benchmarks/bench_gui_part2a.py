@@ -27,7 +27,8 @@ from tests.benchmarks.bench_planfile import large_plan_file  # noqa: E402
 
 
 def _ms(values: list[float]) -> str:
-    return f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+    return (f"median {statistics.median(values) * 1000:.0f} ms, min {min(values) * 1000:.0f} ms, "
+            f"max {max(values) * 1000:.0f} ms")
 
 
 def main() -> int:

@@ -1,5 +1,7 @@
 """Ranking risks: weighted totals, competition ranks with visible ties, and overrides."""
 
+import pytest
+
 from cswb_desktop.core.ranking import (
     criterion_points, maximum_total, rank_plan_risks, rank_risks, weighted_total,
 )
@@ -118,3 +120,17 @@ def test_demo_plan_priorities_rank_through_the_plan_api():
     totals = [r.total for r in ranked if not r.overridden]
     assert totals == sorted(totals, reverse=True)
     assert len(rank_plan_risks(plan)) == plan.risks.count()
+
+
+def test_changing_a_weight_reorders_the_risks():
+    # a leads on reach, b on harm; raising harm's weight past reach's swaps them.
+    risks = [risk("a"), risk("b")]
+    all_scores = scores("a", 4, 1, None) + scores("b", 1, 5, None)
+    before = rank_risks(risks, CRITERIA, all_scores)
+    assert [r.risk.id for r in before] == ["a", "b"]  # 3 + 0.4 against 0.75 + 2
+    heavier = [CRITERIA[0], Criterion(id="c2", name="Harm", weight=4.0, labels=CRITERIA[1].labels, position=1),
+               CRITERIA[2]]
+    after = rank_risks(risks, heavier, all_scores)
+    assert [r.risk.id for r in after] == ["b", "a"]  # 0.75 + 4 against 3 + 0.8
+    assert [r.total for r in after] == pytest.approx([4.75, 3.8])
+    assert [r.rank for r in after] == [1, 2]

@@ -135,8 +135,6 @@ class ScoreGridModel(QAbstractTableModel):
         if column == PRIORITY_COLUMN:
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if risk.is_priority else Qt.CheckState.Unchecked
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.tr("Priority") if risk.is_priority else ""
             if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
                 return (self.tr("%s is a priority risk") if risk.is_priority
                         else self.tr("%s is not a priority risk")) % risk.title
@@ -210,7 +208,7 @@ class ScoreGridModel(QAbstractTableModel):
             if section == RISK_COLUMN:
                 return self.tr("Risk")
             if criterion is not None:
-                lines = textwrap.wrap(criterion.name, 18)[:2] or [""]
+                lines = textwrap.wrap(criterion.name, 16)[:2] or [""]
                 return "\n".join(lines) + "\n" + self.tr("weight %s") % _weight_text(criterion.weight)
             if section == self.total_column:
                 return self.tr("Weighted\ntotal")
@@ -452,7 +450,7 @@ class Page(StepPage):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 260])
+        self.splitter.setSizes([340, 220])
         outer.addWidget(self.splitter, 1)
 
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
@@ -586,7 +584,7 @@ class Page(StepPage):
 
     def _size_columns(self) -> None:
         header = self.grid.horizontalHeader()
-        self.grid.setColumnWidth(PRIORITY_COLUMN, 86)
+        self.grid.setColumnWidth(PRIORITY_COLUMN, 64)
         self.grid.setColumnWidth(RISK_COLUMN, 190)
         self.grid.setColumnWidth(RANK_COLUMN, 110)
         self.grid.setColumnWidth(TOTAL_COLUMN, 70)
