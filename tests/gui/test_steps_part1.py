@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QStyle,
+    QAbstractButton, QApplication, QCheckBox, QComboBox, QPlainTextEdit, QStyle,
     QStyleOptionButton, QWidget,
 )
 
