@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from typing import Sequence
@@ -42,11 +43,50 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def load_bundled_fonts() -> None:
+    """Fonts shipped in resources/fonts (syllabics among them) display even where none is installed."""
+    from PySide6.QtGui import QFontDatabase
+
+    from .core.resources import resource_path
+
+    for font in sorted(resource_path("fonts").glob("*.[ot]tf")):
+        QFontDatabase.addApplicationFont(str(font))
+
+
+def report_first_show(app, window, target: str) -> None:
+    """CSWB_DESKTOP_STARTUP_PROBE: once the window is on screen, write the time (seconds since the
+    epoch) to stdout ("1") or to the file named, close and quit. For smoke tests and start-up timing."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        handle = window.windowHandle()
+        if handle is None or not handle.isExposed():
+            return
+        timer.stop()
+        line = f"cswb-desktop: window shown at {time.time():.3f}: {window.windowTitle()}\n"
+        if target == "1" and sys.stdout is not None:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        elif target != "1":
+            with open(target, "a", encoding="utf-8") as out:
+                out.write(line)
+        window.close()
+        app.exit(0)
+
+    timer = QTimer(window, interval=10)
+    timer.timeout.connect(check)
+    timer.start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parse(argv)
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from .core.resources import resource_path
     from .gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]] + argv)
@@ -54,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("cswb-desktop")
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_NAME)  # the .desktop file installers write: icon and grouping
+    app.setWindowIcon(QIcon(str(resource_path("icons/cswb-desktop.svg"))))
+    load_bundled_fonts()
     install_excepthook()
     window = MainWindow()
     window.show()
@@ -63,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.open_demo()
     else:
         window.offer_recovery()
+    probe = os.environ.get("CSWB_DESKTOP_STARTUP_PROBE")
+    if probe:
+        report_first_show(app, window, probe)
     return app.exec()
 
 

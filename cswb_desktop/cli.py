@@ -212,6 +212,95 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .core import merge
+
+    mine_path, theirs_path = Path(args.mine), Path(args.theirs)
+    out = Path(args.out) if args.out else None
+    if args.dry_run and out is not None:
+        raise CommandFailed("--dry-run writes nothing, so it cannot go with -o.", EXIT_USAGE)
+    if out is not None:
+        _refuse_overwrite(out, args.force)
+        if planfile.plan_key(out) == planfile.plan_key(mine_path):
+            out = None  # -o MINE --force: the same as merging in place
+    try:
+        theirs = merge.read_copy(theirs_path, name=args.name or theirs_path.name)
+        if args.dry_run:
+            with planfile.reading(mine_path) as plan:
+                review = merge.preview(plan, theirs, prefer=args.prefer)
+            written = None
+        elif out is None:
+            review, written = _merge_in_place(mine_path, theirs, args.prefer)
+        else:
+            review, written = _merge_into_new_file(mine_path, out, theirs, args.prefer)
+    except merge.DifferentPlan as exc:
+        raise CommandFailed(str(exc), EXIT_REJECTED) from exc
+    except merge.MergeError as exc:
+        raise CommandFailed(str(exc)) from exc
+    if args.json:
+        print(json.dumps({**review.as_dict(), "mine_file": str(mine_path), "theirs_file": str(theirs_path),
+                          "dry_run": bool(args.dry_run), "written": str(written) if written else None},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(review.summary())
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    elif written is None:
+        print(f"{mine_path.name} was not changed.")
+    elif out is None:
+        print(f"Merged into {written}; the version before the merge was kept among the backups.")
+    else:
+        print(f"Wrote the merged plan to {written}; {mine_path.name} was not changed.")
+    return EXIT_OK
+
+
+def _merge_in_place(mine_path: Path, theirs, prefer: str):
+    """Open MINE as the program does (private working copy), merge, save atomically, close."""
+    from .core import merge
+
+    try:
+        session = planfile.open_plan(mine_path)
+    except planfile.RecoveryPending as exc:
+        raise CommandFailed(f"{exc} Open {mine_path.name} in cswb-desktop to recover or discard "
+                            f"them first, or write the merge elsewhere with -o.") from exc
+    try:
+        if session.read_only:
+            raise CommandFailed(f"{mine_path.name} is open in cswb-desktop. Close it there first, "
+                                f"or write the merge elsewhere with -o.")
+        review = merge.preview(session.plan, theirs, prefer=prefer)
+        if not review.needs_writing:
+            return review, None
+        planfile.keep_backup(mine_path, label="before-merge")
+        merge.apply(session.plan, review)
+        return review, session.save()
+    finally:
+        session.close(discard=True)
+
+
+def _merge_into_new_file(mine_path: Path, out: Path, theirs, prefer: str):
+    """Merge into a private copy of MINE and save that as OUT; MINE itself is only read."""
+    import shutil
+    import tempfile
+
+    from .core import merge, paths
+
+    planfile.check_header(mine_path)
+    with tempfile.TemporaryDirectory(prefix="merge-", dir=paths.data_dir()) as folder:
+        staged = Path(folder) / mine_path.name
+        try:
+            shutil.copyfile(mine_path, staged)
+        except OSError as exc:
+            raise CommandFailed(f"{mine_path.name} could not be read ({exc.strerror or exc}).") from exc
+        session = planfile.open_plan(staged)
+        try:
+            review = merge.preview(session.plan, theirs, prefer=prefer)
+            merge.apply(session.plan, review)
+            written = session.save_as(out)
+        finally:
+            session.close(discard=True)
+    return review, written
+
+
 # --- parser -------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,6 +383,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="progress report: last day of the reporting period (default: today)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("merge", help="merge a partner's copy of the plan into yours",
+                       description="Merge THEIRS, a partner's copy of the same plan, into MINE and print "
+                                   "what it added, changed and deleted, step by step, and how each "
+                                   "conflict was decided. MINE is changed only when no -o is given, "
+                                   "never with --dry-run, and a backup of it is kept first.")
+    p.add_argument("mine", metavar="MINE", help="your plan file (.cswb)")
+    p.add_argument("theirs", metavar="THEIRS", help="the partner's copy (.cswb); it is only read")
+    p.add_argument("-o", "--output", dest="out", metavar="OUT",
+                   help="write the merged plan to OUT instead of changing MINE")
+    p.add_argument("--prefer", choices=("newer", "mine", "theirs"), default="newer",
+                   help="how to decide conflicts: the newer edit (default), or always mine or theirs")
+    p.add_argument("--dry-run", action="store_true", help="only print what the merge would do")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--name", metavar="TEXT",
+                   help="what to call the partner in the summary (default: THEIRS's file name)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=cmd_merge)
     return parser
 
 

@@ -1,8 +1,9 @@
 """The plan API: typed reads and writes of every record in an open plan.
 
 All SQL of the program lives in core/. Each public write is one transaction that stamps
-`modified_at`/`modified_by`, leaves a tombstone for every deleted row, bumps the plan's revision and
-then tells the listeners what changed. The GUI and the command line use nothing else.
+`modified_at`/`modified_by` (and, per changed field, a `field_stamp`), leaves a tombstone for every
+deleted row, bumps the plan's revision and then tells the listeners what changed. The GUI and the
+command line use nothing else.
 """
 
 from __future__ import annotations
@@ -314,6 +315,11 @@ class Plan:
             "INSERT INTO meta(key, value) VALUES('revision', '1') "
             "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
         )
+        if self._last_stamp:  # the latest edit this device made here, for merges (core/merge.py)
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+                ("seen:" + self.device_id, self._last_stamp))
 
     @property
     def revision(self) -> int:
@@ -357,23 +363,39 @@ class Plan:
         self.conn.execute("DELETE FROM tombstone WHERE id = ?", (values["id"],))
         self._note(table, values["id"])
 
-    def update_row(self, table: str, record_id: str, values: dict[str, Any]) -> None:
+    def update_row(self, table: str, record_id: str, values: dict[str, Any], *,
+                   stamp_fields: bool = True) -> None:
+        """Change columns of a row. With a `modified_at` among the values, every field whose value
+        really changes gets that time (and `modified_by`) as its field stamp; the merge, which
+        writes stamps of its own, passes `stamp_fields=False`."""
         columns = [c for c in values if c in schema.table_columns(table) and c != "id"]
         if not columns:
             return
+        stamped: list[str] = []
+        if stamp_fields and values.get("modified_at"):
+            current = self.row(table, record_id) or {}
+            stamped = [c for c in columns if c not in schema.RECORD_COLUMNS and current.get(c) != values[c]]
         self.conn.execute(
             f"UPDATE {_ident(table)} SET {', '.join(f'{_ident(c)} = ?' for c in columns)} WHERE id = ?",
             [values[c] for c in columns] + [record_id],
         )
+        if stamped:
+            by = values.get("modified_by") or self.device_id
+            self.conn.executemany(
+                "INSERT INTO field_stamp(record_id, column_name, modified_at, modified_by) "
+                "VALUES(?, ?, ?, ?) ON CONFLICT(record_id, column_name) DO UPDATE SET "
+                "modified_at = excluded.modified_at, modified_by = excluded.modified_by",
+                [(record_id, c, values["modified_at"], by) for c in stamped])
         self._note(table, record_id)
 
-    def delete_row(self, table: str, record_id: str, deleted_at: str | None = None) -> None:
+    def delete_row(self, table: str, record_id: str, deleted_at: str | None = None,
+                   deleted_by: str | None = None) -> None:
         self.conn.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (record_id,))
         self.conn.execute(
             "INSERT INTO tombstone(id, table_name, deleted_at, deleted_by) VALUES(?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET table_name = excluded.table_name, "
             "deleted_at = excluded.deleted_at, deleted_by = excluded.deleted_by",
-            (record_id, table, deleted_at or self.stamp(), self.device_id),
+            (record_id, table, deleted_at or self.stamp(), deleted_by or self.device_id),
         )
         self._note(table, record_id)
 

@@ -306,6 +306,21 @@ class PlanSession:
         self.saved_revision = self.plan.revision
         self._write_info()
 
+    def backup_now(self, label: str) -> Path | None:
+        """Keep the plan as it is this moment (saved or not) among the backups, e.g. before a merge."""
+        reference = self.path or Path(self.workdir.name + PLAN_SUFFIX)
+        folder = backup_folder(reference)
+        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{stamp}-{label}{PLAN_SUFFIX}"
+            self.plan.conn.execute("VACUUM INTO ?", (str(target),))
+            for old in list_backups(reference)[BACKUPS_KEPT:]:
+                old.unlink(missing_ok=True)
+            return target
+        except (OSError, sqlite3.Error):
+            return None
+
     # saving ---------------------------------------------------------------------------------
 
     def save(self, progress: Callable[[str], None] | None = None) -> Path:

@@ -396,12 +396,25 @@ MIGRATION_1: tuple[str, ...] = (
     "CREATE INDEX idx_history_record ON history(record_id)",
 )
 
+# Format 2: when each field of a record was last changed, and on which device, so that a merge can
+# tell which copy changed a field (core/merge.py). A field without a row here still has the value
+# it was created with, at the record's `created_at`.
+MIGRATION_2: tuple[str, ...] = (
+    """CREATE TABLE field_stamp (
+    record_id TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    modified_at TEXT NOT NULL,
+    modified_by TEXT NOT NULL,
+    PRIMARY KEY (record_id, column_name)
+) WITHOUT ROWID""",
+)
+
 # The ladder: MIGRATIONS[n] takes a file from user_version n-1 to n. Append, never edit.
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: MIGRATION_1}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: MIGRATION_1, 2: MIGRATION_2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 # Tables holding plan records (every one has the RECORD_COLUMNS); the rest are bookkeeping.
-BOOKKEEPING_TABLES = ("meta", "tombstone", "history")
+BOOKKEEPING_TABLES = ("meta", "tombstone", "history", "field_stamp")
 # Objects SQLite itself may add to a file that another tool touched (ANALYZE); harmless.
 TOLERATED_INTERNAL_TABLES = ("sqlite_stat1", "sqlite_stat4")
 

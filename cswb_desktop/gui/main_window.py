@@ -18,6 +18,7 @@ from ..core.plan import PlanError
 from . import theme
 from .document import PlanDocument
 from .export_actions import ExportActions, ExportOptionsDialog, ask_open_folder
+from .merge_dialog import HistoryDialog, MergeCommand, MergeReviewDialog, RestoreVersionCommand
 from .start_page import StartPage
 from .plan_view import PlanView
 from .sharing import ShareCopyDialog, human_size
@@ -187,6 +188,9 @@ class MainWindow(QMainWindow):
         self.guide_action = self._action(self.tr("&Guide"), self.show_guide, K.HelpContents)
         self.about_action = self._action(self.tr("&About cswb-desktop"), self.about)
         self.exports = ExportActions(self)
+        self.merge_action = self._action(self.tr("&Merge a Partner's Copy…"), self.merge_copy,
+                                         QKeySequence("Ctrl+Shift+M"))
+        self.history_action = self._action(self.tr("Record &History…"), self.show_history, QKeySequence("Ctrl+H"))
         self.export_plan_action = self._action(self.tr("&Plan as Word…"), lambda: self.exports.export_word("plan"),
                                                QKeySequence("Ctrl+E"))
         self.export_report_action = self._action(self.tr("Progress &Report as Word…"),
@@ -205,6 +209,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.save_copy_action)
+        file_menu.addAction(self.merge_action)
         file_menu.addSeparator()
         self.export_menu = file_menu.addMenu(self.tr("&Export"))
         self.export_menu.addAction(self.export_plan_action)
@@ -217,6 +222,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.history_action)
         self.edit_menu = edit_menu
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.navigator_action)
@@ -367,6 +374,20 @@ class MainWindow(QMainWindow):
 
     def offer_folder(self, path: Path) -> None:
         ask_open_folder(self, path)
+
+    def ask_merge_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Merge a partner's copy"), self._last_folder(),
+                                              self.tr(FILE_FILTER))
+        return path
+
+    def ask_merge_review(self, preview):
+        """The reviewed preview to apply, or None if the user cancelled."""
+        dialog = MergeReviewDialog(preview, self)
+        return dialog.preview if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_history_restore(self, plan, record_id: str, label: str) -> str | None:
+        dialog = HistoryDialog(plan, record_id, label, self)
+        return dialog.chosen_id() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def show_info(self, title: str, text: str) -> None:
         QMessageBox.information(self, title, text)
@@ -620,7 +641,8 @@ class MainWindow(QMainWindow):
         s = self.session
         has = s is not None
         for action in (self.save_action, self.save_as_action, self.save_copy_action, self.close_action,
-                       self.export_plan_action, self.export_report_action, self.export_board_action):
+                       self.export_plan_action, self.export_report_action, self.export_board_action,
+                       self.merge_action, self.history_action):
             action.setEnabled(has)
         self._refresh_undo()
         if not has:
@@ -651,6 +673,56 @@ class MainWindow(QMainWindow):
             self.state_label.setText(self.tr("Unsaved changes"))
         else:
             self.state_label.setText(self.tr("All changes saved") if s.path else self.tr("Not saved yet"))
+
+    # --- merging and history ---------------------------------------------------------------------
+
+    def merge_copy(self) -> bool:
+        from ..core import merge
+
+        if self.doc is None or self.doc.read_only:
+            return False
+        path = self.ask_merge_path()
+        if not path:
+            return False
+        plan = self.doc.plan
+        try:
+            copy = merge.read_copy(path)
+            preview = merge.preview(plan, copy, name=Path(path).name)
+        except planfile.FileRejected as exc:
+            self.show_error(self.tr("Cannot merge that file"), str(exc))
+            return False
+        except merge.MergeError as exc:
+            self.show_error(self.tr("Cannot merge that file"), str(exc))
+            return False
+        if preview.nothing_new:
+            self.show_info(self.tr("Nothing to merge"), preview.headline())
+            return False
+        reviewed = self.ask_merge_review(preview)
+        if reviewed is None:
+            return False
+        self.session.backup_now("before-merge")
+        refused = self.doc.run(MergeCommand(plan, copy, reviewed, self.tr("Merge %s") % Path(path).name))
+        if refused:
+            self.show_error(self.tr("Could not merge"), refused)
+            return False
+        self.statusBar().showMessage(reviewed.headline(), 10000)
+        return True
+
+    def show_history(self) -> None:
+        if self.doc is None or self.view is None:
+            return
+        page = self.view.pages.get(self.view.current_step())
+        ref = page.current_record_ref() if page is not None and hasattr(page, "current_record_ref") else None
+        if not ref:
+            self.show_info(self.tr("Record history"), self.tr("Select a record first (a partner, a risk, a "
+                                                              "strategy…) to see its earlier versions."))
+            return
+        table, record_id, label = ref
+        chosen = self.ask_history_restore(self.doc.plan, record_id, label)
+        if chosen:
+            refused = self.doc.run(RestoreVersionCommand(self.doc.plan, chosen, self.tr("Restore Earlier Version")))
+            if refused:
+                self.show_error(self.tr("Could not restore"), refused)
 
     def show_guide(self) -> None:
         from .guide import GuideDialog
