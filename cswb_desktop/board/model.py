@@ -287,8 +287,13 @@ class BoardContent:
             self.tr("Status: {status}").format(status=self.status_text(s.status)),
             self.tr("Kind: {kind}").format(kind=self.kind_text(s.kind)),
             self.tr("Area: {area}").format(area=self.ring_names[s.ring]),
-            self.tr("Priority risks: {risks}").format(risks=self.risks_text(s)),
         ]
+        titles = [r.title for r in self.risks if r.id in s.risk_ids]
+        if len(titles) > 1:  # one per line, so that a long list stays a narrow tip
+            lines.append(self.tr("Priority risks:"))
+            lines.extend(f"  • {title}" for title in titles)
+        else:
+            lines.append(self.tr("Priority risks: {risks}").format(risks=self.risks_text(s)))
         return "\n".join(lines)
 
     def accessible_names(self) -> list[str]:

@@ -783,9 +783,11 @@ def _paint_focus(painter: QPainter, layout: BoardLayout, style: BoardStyle,
     mark.setCapStyle(Qt.PenCapStyle.FlatCap)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if isinstance(focused, MarkerPlace):
-        r = focused.radius * 1.55
+        # Thin, so that it does not hide the neighbours (they sit 0.3 r away): a solid ink line
+        # under the dashed highlight keeps it visible on any ring colour.
+        r = focused.radius * 1.4
         box = QRectF(focused.center.x - r, focused.center.y - r, 2 * r, 2 * r)
-        for pen in (halo, mark):
+        for pen in (QPen(style.ink, max(1.0, width * 0.5)), mark):
             painter.setPen(pen)
             painter.drawRoundedRect(box, r * 0.3, r * 0.3)
         return
