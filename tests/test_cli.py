@@ -36,7 +36,8 @@ def test_new_creates_a_plan_file_with_the_documented_tables(tmp_path, capsys):
     assert "Created" in capsys.readouterr().out
     conn = sqlite3.connect(target)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
-    assert set(schema.record_tables()) | {"meta", "tombstone", "history"} == tables
+    assert set(schema.record_tables()) | set(schema.BOOKKEEPING_TABLES) == tables
+    assert {"meta", "tombstone", "history", "field_stamp"} <= tables
     assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
