@@ -68,6 +68,7 @@ class MergeReviewDialog(QDialog):
         self.fields.horizontalHeader().setStretchLastSection(True)
         self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fields.setAccessibleName(self.tr("The two versions side by side"))
+        self.fields.verticalHeader().setVisible(False)
         self.fields.setWordWrap(True)
         detail_layout.addWidget(self.fields, 1)
         self.choice_box = QGroupBox(self.tr("Your choice"))
@@ -128,6 +129,8 @@ class MergeReviewDialog(QDialog):
         self.fields.setRowCount(0)
         for button in self.choice_group.buttons():
             self.choice_group.removeButton(button)
+            self.choice_layout.removeWidget(button)
+            button.hide()
             button.deleteLater()
         self.choice_box.setVisible(bool(item and item.conflict))
         if item is None:
@@ -236,6 +239,7 @@ class HistoryDialog(QDialog):
         self.values.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Value in that version")])
         self.values.horizontalHeader().setStretchLastSection(True)
         self.values.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.values.verticalHeader().setVisible(False)
         split.addWidget(self.values)
         layout.addWidget(split, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -118,3 +118,19 @@ def test_a_hostile_or_foreign_file_is_refused_and_nothing_changes(window, shared
     assert "Elsewhere" in window.errors[-1] or "different plan" in window.errors[-1].lower()
     assert [(p.id, p.sector) for p in plan.partners.list()] == before
     assert not window.doc.undo_stack.canUndo() or "Merge" not in window.doc.undo_stack.undoText()
+
+
+def test_review_shows_one_choice_per_option_and_follows_the_choice(window, shared, qtbot):
+    plan, _partner_id, theirs = shared
+    preview = merge.preview(plan, merge.read_copy(theirs), name=theirs.name)
+    dialog = MergeReviewDialog(preview)
+    qtbot.addWidget(dialog)
+    dialog._show_item()  # showing the same item again must not pile up buttons
+    conflict = preview.conflicts[0]
+    buttons = dialog.choice_group.buttons()
+    assert [b.text() for b in buttons] == [o.text for o in conflict.options]
+    assert sum(b.isChecked() for b in buttons) == 1
+    other = next(b for b in buttons if not b.isChecked())
+    other.click()
+    assert dialog.preview.conflicts[0].chosen == other.property("code")
+    assert len(dialog.choice_group.buttons()) == len(conflict.options)
