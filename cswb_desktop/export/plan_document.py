@@ -306,13 +306,12 @@ class PlanDocument:
         if balance.without_budget:
             sentence += (f" {plural(balance.without_budget, 'strategy has', 'strategies have')} "
                          f"no budget recorded.")
+        if not balance.unbalanced:
+            sentence += " Incident response does not outweigh the other areas."
         w.paragraph(sentence)
         if balance.unbalanced:
             w.paragraph("This plan leans towards incident response, while the framework asks that "
                         "most effort go to the outer three areas. " + BALANCE_RULE, bold=True)
-        else:
-            w.note("The plan is balanced by the measure used here: " + BALANCE_RULE[0].lower()
-                   + BALANCE_RULE[1:])
 
     # --- governance -----------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
 
 log = logging.getLogger(__name__)
 
-CHART_WIDTH_CM = 14.0
+CHART_WIDTH_CM = 12.5
 UPCOMING_DAYS = 90
 
 Progress = Callable[[int, int, str], object]
@@ -161,7 +161,7 @@ class ProgressReport:
         w, data = self.w, self.data
         w.heading(one_line(indicator.name) or "Untitled indicator", 3)
         level = framework.OUTCOME_LEVELS.get(outcome.level, "Outcome")
-        w.labelled(level, outcome.text)
+        w.labelled(level, outcome.text, keep_next=True)
         every = data.measurements.get(indicator.id, [])
         usable = measures.usable_measurements(indicator, every, self.end)
         latest = usable[-1] if usable else None
@@ -171,7 +171,7 @@ class ProgressReport:
         w.add_text(p, self._latest(indicator, latest, long=True))
         w.add_text(p, " → target ", bold=True)
         w.add_text(p, self._target(indicator, long=True))
-        w.labelled("Status", measures.STATUS_LABELS[status])
+        w.labelled("Status", measures.STATUS_LABELS[status], keep_next=True)
         if indicator.measure_type != "qualitative" and (usable or indicator.baseline_value is not None):
             png = None
             try:

@@ -20,10 +20,14 @@ from pathlib import Path
 from typing import Iterable, Sequence, Union
 
 import docx
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn as _qn
 from docx.oxml.parser import OxmlElement, parse_xml
 from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
 from docx.shared import Cm
 from lxml import etree
 
@@ -234,6 +238,8 @@ class DocWriter:
         self._sections_closed = 0
         self._toc_marker = None
         self.figures = 0
+        self._images: dict[str, str] = {}
+        self._image_count = 0
         self._set_language()
         self._header_footer(header_text)
         props = self.doc.core_properties
@@ -499,14 +505,15 @@ class DocWriter:
                 count += 1
         return count
 
-    def labelled(self, label: str, text: object, *, style: str = "Normal") -> bool:
+    def labelled(self, label: str, text: object, *, style: str = "Normal",
+                 keep_next: bool = False) -> bool:
         """'Label: text' with the label in bold; longer text goes in paragraphs below the label.
         Writes nothing and returns False when the text is empty."""
         lines = [line.strip() for line in clean(text).split("\n") if line.strip()]
         if not lines:
             return False
         if len(lines) == 1 and len(lines[0]) < 400:
-            p = self._p(style)
+            p = self._p(style, keep_next=keep_next)
             self._runs(p, f"{label}: ", bold=True)
             self._runs(p, lines[0], cleaned=True)
             return True
@@ -672,6 +679,7 @@ class DocWriter:
             out.append("</w:tr>")
         out.append("</w:tbl>")
         tbl = parse_xml("".join(out))
+        self._keep_with_table(self.sect.getprevious())
         self.sect.addprevious(tbl)
         self._at_page_top = False
         # A table needs a paragraph after it before another table or a section break.
@@ -681,6 +689,20 @@ class DocWriter:
         spacing.set(qn("w:before"), "0")
         spacing.set(qn("w:after"), "120")
         return tbl
+
+    @staticmethod
+    def _keep_with_table(previous) -> None:
+        """The text just before a table (a heading, an introducing sentence) stays on its page."""
+        if previous is None or previous.tag != qn("w:p") or previous.find(f".//{qn('w:t')}") is None:
+            return
+        ppr = previous.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            previous.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is not None or ppr.find(qn("w:sectPr")) is not None:
+            return
+        style = ppr.find(qn("w:pStyle"))
+        ppr.insert(0 if style is None else 1, OxmlElement("w:keepNext"))
 
     def _p_open(self, style: str, keep_next: bool) -> str:
         return (f'<w:p><w:pPr><w:pStyle w:val="{self.styles.id(style)}"/>'
@@ -722,7 +744,7 @@ class DocWriter:
     def image(self, png: bytes, *, width_cm: float, alt: object, name: str = "Figure",
               max_height_cm: float | None = None):
         """An inline picture in its own paragraph, with alternative text for screen readers."""
-        rid, picture = self.doc.part.get_or_add_image(io.BytesIO(png))
+        rid, picture = self._image_part(png)
         width_cm = min(width_cm, self.text_width_cm())
         cx = int(width_cm * EMU_PER_CM)
         px_w, px_h = max(1, picture.px_width), max(1, picture.px_height)
@@ -743,6 +765,24 @@ class DocWriter:
         SubElement(r, qn("w:drawing")).append(inline)
         self.figures += 1
         return p
+
+    def _image_part(self, png: bytes):
+        """The picture's relationship id, adding its part once per distinct picture.
+
+        python-docx's own lookup re-hashes every picture already in the document and rescans
+        every relationship for each new one, which is quadratic: a progress report of the large
+        benchmark plan (2,000 charts) spent minutes there. Here each picture is hashed once."""
+        picture = Image.from_blob(png)
+        found = self._images.get(picture.sha1)
+        if found is not None:
+            return found, picture
+        self._image_count += 1
+        part = ImagePart.from_image(
+            picture, PackURI(f"/word/media/cswb-{self._image_count}.{picture.ext}"))
+        rid = f"rIdCswbImage{self._image_count}"
+        self.doc.part.rels.add_relationship(RT.IMAGE, part, rid)
+        self._images[picture.sha1] = rid
+        return rid, picture
 
     def caption(self, text: object) -> None:
         self.paragraph(text, "Caption")
