@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.resources import resource_path
     from .gui.main_window import MainWindow
 
+    from .qt_guard import keep_none_alive
+
+    keep_none_alive()  # PySide6 on Python 3.11 wears away None's and True's references (see qt_guard)
     app = QApplication.instance() or QApplication([sys.argv[0]] + argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("cswb-desktop")

@@ -894,6 +894,11 @@ class MasterDetailPage(StepPage):
         if record_id and (table is None or table == self.table.name):
             self.list.select(record_id)
 
+    def current_record_ref(self) -> tuple[str, str, str] | None:
+        """(table, id, name) of the selected record, for Edit › Record History."""
+        record = self.current()
+        return None if record is None else (self.table.name, record.id, self.noun_label(record))
+
 
 class TabbedStepPage(StepPage):
     """A step whose parts sit on tabs under one heading. Each part is a page of its own (often an
