@@ -9,7 +9,6 @@ monitoring and review, and the appendices. A section with nothing recorded says 
 from __future__ import annotations
 
 import datetime
-import io
 import logging
 from collections import defaultdict
 from typing import Callable

@@ -16,7 +16,7 @@ from ..core.checks import add_years, parse_date
 from ..core.plan import Plan
 from ..core.records import Indicator, Outcome, Strategy
 from .charts import trend_alt_text, trend_chart_png
-from .content import PlanData, language_tag, long_date, number, plural, short_date, with_unit
+from .content import PlanData, language_tag, long_date, plural, short_date, with_unit
 from .output import ExportCancelled
 from .sanitize import clip, one_line
 from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow

@@ -42,6 +42,11 @@ _W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    """A value for a double-quoted attribute (style ids come from the user's template)."""
+    return _escape(text).replace('"', "&quot;")
 TWIPS_PER_CM = 1440 / 2.54
 EMU_PER_CM = 360000
 CANT_SPLIT_LIMIT = 1500  # characters; a taller row than a page must be allowed to break
@@ -237,7 +242,6 @@ class DocWriter:
         self._landscape = False
         self._sections_closed = 0
         self._toc_marker = None
-        self.figures = 0
         self._images: dict[str, str] = {}
         self._image_count = 0
         self._set_language()
@@ -540,14 +544,6 @@ class DocWriter:
             count += 1
         return count
 
-    def page_break(self) -> None:
-        if self._at_page_top:
-            return
-        p = self._p(None)
-        r = SubElement(p, qn("w:r"))
-        SubElement(r, qn("w:br")).set(qn("w:type"), "page")
-        self._at_page_top = True
-
     # --- headings and contents ------------------------------------------------------------------
 
     def heading(self, text: object, level: int, *, new_page: bool = False) -> str:
@@ -634,7 +630,7 @@ class DocWriter:
         # is several times faster than creating each element from Python. Every piece of text in
         # it has been through the sanitiser and is escaped here.
         out: list[str] = [f'<w:tbl {_W_DECL}><w:tblPr>'
-                          f'<w:tblStyle w:val="{self.styles.id(templates.TABLE_STYLE)}"/>'
+                          f'<w:tblStyle w:val="{_attr(self.styles.id(templates.TABLE_STYLE))}"/>'
                           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
                           f'<w:tblLayout w:type="fixed"/>']
         if compact:
@@ -705,7 +701,7 @@ class DocWriter:
         ppr.insert(0 if style is None else 1, OxmlElement("w:keepNext"))
 
     def _p_open(self, style: str, keep_next: bool) -> str:
-        return (f'<w:p><w:pPr><w:pStyle w:val="{self.styles.id(style)}"/>'
+        return (f'<w:p><w:pPr><w:pStyle w:val="{_attr(self.styles.id(style))}"/>'
                 + ("<w:keepNext/>" if keep_next else "") + "</w:pPr>")
 
     @staticmethod
@@ -763,7 +759,6 @@ class DocWriter:
         r = SubElement(p, qn("w:r"))
         self._rpr(r, False, False)
         SubElement(r, qn("w:drawing")).append(inline)
-        self.figures += 1
         return p
 
     def _image_part(self, png: bytes):

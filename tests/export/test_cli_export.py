@@ -126,3 +126,16 @@ def test_export_runs_headless_in_its_own_process(demo_file, tmp_path):
                             env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert any(n.startswith("word/media/") for n in Docx(out).names)
+
+
+def test_exporting_loads_no_widgets(demo_file, tmp_path):
+    """The export draws with QtGui only, so it runs where no widget toolkit can start."""
+    code = ("import sys; from cswb_desktop import cli; "
+            f"code = cli.main(['export', {str(demo_file)!r}, {str(tmp_path / 'p.docx')!r}, "
+            "'--report', 'progress']); "
+            f"code2 = cli.main(['export', {str(demo_file)!r}, {str(tmp_path / 'q.docx')!r}]); "
+            "print(code, code2, 'PySide6.QtWidgets' in sys.modules)")
+    env = dict(os.environ, CSWB_DESKTOP_HOME=str(tmp_path / "home"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                            cwd=ROOT)
+    assert result.stdout.split()[-3:] == ["0", "0", "False"], result.stderr

@@ -3,16 +3,13 @@ in a landscape section, table header rows, alt text, language, header and footer
 
 from __future__ import annotations
 
-import datetime
-import io
 import sys
 import types
 
 import pytest
 
-from cswb_desktop.core import framework
+from cswb_desktop.core import framework, schema
 from cswb_desktop.core.plan import Plan, initialise
-from cswb_desktop.core import schema
 from cswb_desktop.core.sample import DEMO_FIRST_NATION_SYLLABICS, DEMO_TITLE
 from cswb_desktop.export import export_plan
 from cswb_desktop.export.plan_document import PlanDocument

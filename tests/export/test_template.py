@@ -134,3 +134,21 @@ def test_a_zip_that_is_not_word_is_refused(demo_plan, tmp_path):
     template.write_bytes(buffer.getvalue())
     with pytest.raises(ExportError):
         export_plan(demo_plan, tmp_path / "o.docx", template=template, today=TODAY)
+
+
+def test_style_ids_with_markup_characters_are_written_safely(demo_plan, tmp_path):
+    """A template's style ids are its author's text: quotes or ampersands must not break the XML."""
+    document = docx.Document(str(shipped_template_path()))
+    odd = 'Table"Text&<x>'
+    for style in document.styles.element.findall(w("style")):
+        if style.get(w("styleId")) == "TableText":
+            style.set(w("styleId"), odd)
+        based = style.find(w("basedOn"))
+        if based is not None and based.get(w("val")) == "TableText":
+            based.set(w("val"), odd)
+    template = tmp_path / "odd.docx"
+    document.save(str(template))
+    target = tmp_path / "odd-out.docx"
+    export_plan(demo_plan, target, template=template, today=TODAY)
+    used = {el.get(w("val")) for el in Docx(target).document.iter(w("pStyle"))}
+    assert odd in used
