@@ -169,7 +169,7 @@ class PlanDocument:
         communities = lines(p.participating_communities)
         kind = framework.COMMUNITY_TYPES.get(p.community_type, "")
         if p.community_type == "joint" and communities:
-            w.paragraph("A joint plan of " + join_words(communities), "Subtitle")
+            w.paragraph("A joint plan: " + join_words(communities), "Subtitle")
         elif one_line(p.community):
             w.paragraph(f"{one_line(p.community)}" + (f" ({kind})" if kind else ""), "Subtitle")
         elif communities:

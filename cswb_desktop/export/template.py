@@ -236,6 +236,11 @@ def build_template_document(language_tag: str = "en-CA"):
                      line=1.0)
     _table_style(doc)
 
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):  # python-docx's picture of its own page
+            package.rels.pop(rid)
+
     props = doc.core_properties
     props.title = "Community Safety and Well-Being Plan"
     props.author = "cswb-desktop"

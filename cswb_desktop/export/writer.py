@@ -37,6 +37,7 @@ from .sanitize import clean, clip, one_line
 
 SubElement = etree.SubElement
 qn = lru_cache(maxsize=None)(_qn)  # the writer asks for the same few dozen tags a million times
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -237,7 +238,7 @@ class DocWriter:
         self.styles = StyleBook(self.doc)
         self.headings: list[tuple[int, str, str]] = []
         self._next_bookmark = 1
-        self._next_shape = 1
+        self._next_shape = self._first_free_shape_id()
         self._at_page_top = True
         self._landscape = False
         self._sections_closed = 0
@@ -253,6 +254,21 @@ class DocWriter:
         props.author = "cswb-desktop"
         props.last_modified_by = "cswb-desktop"
         props.keywords = "community safety and well-being"
+
+    def _first_free_shape_id(self) -> int:
+        """Drawing ids must be unique across the document, its headers and footers, and a
+        letterhead template may bring pictures of its own."""
+        highest = 0
+        for part in self.doc.part.package.iter_parts():
+            element = getattr(part, "_element", None)
+            if element is None:
+                continue
+            for doc_pr in element.iter(f"{{{_WP}}}docPr"):
+                try:
+                    highest = max(highest, int(doc_pr.get("id", "0")))
+                except ValueError:
+                    continue
+        return highest + 1
 
     # --- page geometry --------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ without any of those styles, or a .dotx) works, its missing styles copied in cle
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx
@@ -152,3 +153,24 @@ def test_style_ids_with_markup_characters_are_written_safely(demo_plan, tmp_path
     export_plan(demo_plan, target, template=template, today=TODAY)
     used = {el.get(w("val")) for el in Docx(target).document.iter(w("pStyle"))}
     assert odd in used
+
+
+def test_drawing_ids_stay_unique_beside_a_letterhead_picture(demo_plan, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    picture = tmp_path / "crest.png"
+    image = QImage(60, 60, QImage.Format.Format_RGB32)
+    image.fill(QColor("black"))
+    image.save(str(picture))
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(str(picture))
+    template = tmp_path / "crest.docx"
+    document.save(str(template))
+    target = tmp_path / "crest-out.docx"
+    export_plan(demo_plan, target, template=template, today=TODAY)
+    doc = Docx(target)
+    ids = []
+    for name, blob in doc.parts.items():
+        if name.endswith(".xml"):
+            ids += re.findall(rb'<wp:docPr [^>]*\bid="(\d+)"', blob)
+    assert len(ids) >= 2 and len(ids) == len(set(ids))
