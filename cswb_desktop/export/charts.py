@@ -22,10 +22,8 @@ _APP = None  # the application this module had to create, kept alive while the p
 def _guard_none() -> None:
     """Some PySide6 builds on Python 3.11 drop a reference to None on every void call; a chart
     makes dozens of them, a report with many charts thousands (see cswb_desktop/qt_guard.py)."""
-    try:
-        from ..qt_guard import keep_none_alive
-    except ImportError:
-        return
+    from ..qt_guard import keep_none_alive
+
     keep_none_alive()
 
 
