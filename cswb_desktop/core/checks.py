@@ -16,7 +16,8 @@ from typing import Iterable
 from . import framework
 from .evidence import source_key as _source_key
 from .plan import Plan
-from .records import Indicator, PlanProfile, Risk, RiskCategory, Strategy, _as_opt_float, _as_str
+from .records import (Indicator, PlanProfile, Risk, RiskCategory, Strategy, _as_opt_float, _as_str,
+                      as_date)
 
 LAW = "law"
 TOOLKIT = "toolkit"
@@ -46,14 +47,7 @@ def law_findings_open(findings: Iterable[Finding]) -> bool:
 
 # --- dates ----------------------------------------------------------------------------------------
 
-def parse_date(text: str | None) -> datetime.date | None:
-    """A stored ISO date, or None when empty or unreadable (a hand-edited file may hold anything)."""
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
+parse_date = as_date  # a stored ISO date, or None when empty or unreadable
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

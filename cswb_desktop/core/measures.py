@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from typing import Iterable
 
-from .records import Indicator, Measurement
+from .records import Indicator, Measurement, as_date
 
 ON_TRACK = "on_track"
 OFF_TRACK = "off_track"
@@ -50,13 +50,7 @@ STATUS_RULE = (
 )
 
 
-def _date(text: str | None) -> datetime.date | None:
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
+_date = as_date
 
 
 def _usable(measurement: Measurement, qualitative: bool) -> bool:

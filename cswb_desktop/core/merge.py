@@ -63,7 +63,6 @@ import base64
 import datetime as _dt
 import hashlib
 import json
-import os
 import re
 import sqlite3
 from collections import defaultdict

@@ -6,6 +6,7 @@ integer where text belongs cannot crash the screens that show it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import typing
 from dataclasses import dataclass, fields
@@ -296,6 +297,16 @@ def _as_float(value: Any) -> float:
 
 def _as_bool(value: Any) -> bool:
     return bool(_as_opt_int(value))
+
+
+def as_date(text: Any) -> _dt.date | None:
+    """A stored ISO date, or None when empty or unreadable (a hand-edited file may hold anything)."""
+    if not text:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
 
 
 def _as_opt_bytes(value: Any) -> bytes | None:

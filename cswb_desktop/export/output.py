@@ -89,3 +89,13 @@ def _remove(tmp: Path, created: bool) -> None:
         tmp.unlink()
     except OSError:
         pass
+
+
+def build_in_steps(steps, progress, writer):
+    """Run a document's parts in order, telling `progress(done, total, message)` before each; a
+    False answer stops with ExportCancelled before anything is written."""
+    for index, (message, step) in enumerate(steps):
+        if progress is not None and progress(index, len(steps) + 1, message) is False:
+            raise ExportCancelled()
+        step()
+    return writer

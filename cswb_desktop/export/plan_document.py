@@ -26,6 +26,7 @@ from .content import (
 )
 from .figure import FIGURE_WIDTH_CM, board_figure
 from .sanitize import clip, lines, one_line
+from .output import build_in_steps
 from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
 
 log = logging.getLogger(__name__)
@@ -152,13 +153,7 @@ class PlanDocument:
         ]
 
     def build(self, progress: Progress | None = None) -> DocWriter:
-        steps = self.steps
-        for index, (message, step) in enumerate(steps):
-            if progress is not None and progress(index, len(steps) + 1, message) is False:
-                from .output import ExportCancelled
-                raise ExportCancelled()
-            step()
-        return self.w
+        return build_in_steps(self.steps, progress, self.w)
 
     # --- title page -----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from ..core.plan import Plan
 from ..core.records import Indicator, Outcome, Strategy
 from .charts import trend_alt_text, trend_chart_png
 from .content import PlanData, language_tag, long_date, plural, short_date, with_unit
-from .output import ExportCancelled
+from .output import build_in_steps
 from .sanitize import clip, one_line
 from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
 
@@ -75,12 +75,7 @@ class ProgressReport:
         ]
 
     def build(self, progress: Progress | None = None) -> DocWriter:
-        steps = self.steps
-        for index, (message, step) in enumerate(steps):
-            if progress is not None and progress(index, len(steps) + 1, message) is False:
-                raise ExportCancelled()
-            step()
-        return self.w
+        return build_in_steps(self.steps, progress, self.w)
 
     # --- sections -------------------------------------------------------------------------------
 
