@@ -207,6 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _refuse_overwrite(target, args.force)
     _refuse_broken_qt()
     template = Path(args.template) if args.template else None
+    notes: list[str] = []
     with planfile.reading(source) as plan:
         try:
             if args.report == "progress":
@@ -214,11 +215,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                                                  period_start=args.period_start,
                                                  period_end=args.period_end)
             else:
-                written = export_plan(plan, target, template=template, draft=args.draft)
+                written = export_plan(plan, target, template=template, draft=args.draft, notes=notes)
         except ExportError as exc:
             raise CommandFailed(str(exc)) from exc
     what = "progress report" if args.report == "progress" else "plan document"
     print(f"Wrote the {what} {written}")
+    for note in notes:
+        print(f"cswb: {note}", file=sys.stderr)
     return EXIT_OK
 
 
