@@ -89,6 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if refusal is not None:  # a known-broken PySide6 and Python pair: say so rather than crash later
         if sys.stderr is not None:
             print(refusal, file=sys.stderr)
+        else:  # a windowed start has no console: one dialog is a handful of Qt calls, safe even here
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            _app = QApplication.instance() or QApplication([sys.argv[0]])
+            QMessageBox.critical(None, "cswb-desktop", refusal)
         return 1
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

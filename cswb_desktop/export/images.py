@@ -127,7 +127,8 @@ def check_self_contained_svg(data: bytes) -> None:
                     _check_data_uri(target)
                     continue
                 raise UnsafePicture(f"an SVG picture whose <{local}> refers to a file or web address")
-            if "url" in value.lower() or "@import" in value.lower():
+            lowered = value.lower()
+            if "url" in lowered or "@import" in lowered or "\\" in value:  # CSS reads \75rl( as url(
                 _check_css(value)
         stack.append(local)
 

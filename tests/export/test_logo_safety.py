@@ -5,8 +5,11 @@ than stopping the export."""
 from __future__ import annotations
 
 import base64
+import os
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -103,6 +106,7 @@ def hostile_logos(secret: Path) -> dict[str, bytes]:
         "css-url-attribute": svg(f'<rect width="64" height="64" style="fill: url(\'{uri}\')"/>'),
         "css-url-style-element": svg(f'<style>rect {{ fill: url({uri}); }}</style>'
                                      '<rect width="64" height="64"/>'),
+        "css-escaped-url": svg(f'<rect width="64" height="64" style="fill: \\75rl({uri})"/>'),
         "css-import": svg(f'<style>@import "{uri}";</style><rect width="64" height="64"/>'),
         "xml-base": svg(f'<image width="64" height="64" xlink:href="{name}"/>',
                         attrs=f'xml:base="{secret.parent.as_uri()}/"'),
@@ -150,13 +154,10 @@ def test_the_cli_says_the_logo_was_left_out_and_still_writes_the_document(secret
         session.save()
     finally:
         session.close(discard=True)
-    import subprocess
-    import sys
-
     out = tmp_path / "plan.docx"
     result = subprocess.run([sys.executable, "-m", "cswb_desktop.cli", "export", str(plan_path), str(out)],
                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
-                            env={**__import__("os").environ, "CSWB_DESKTOP_HOME": str(tmp_path / "home")})
+                            env={**os.environ, "CSWB_DESKTOP_HOME": str(tmp_path / "home")})
     assert result.returncode == 0, result.stderr
     assert "Wrote the plan document" in result.stdout
     assert result.stderr.startswith("cswb: The plan's logo was left out of the document: it is ")
