@@ -83,15 +83,24 @@ def report_first_show(app, window, target: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parse(argv)
+    from .qt_guard import broken_build_refusal
+
+    refusal = broken_build_refusal("cswb-desktop")
+    if refusal is not None:  # a known-broken PySide6 and Python pair: say so rather than crash later
+        if sys.stderr is not None:
+            print(refusal, file=sys.stderr)
+        else:  # a windowed start has no console: one dialog is a handful of Qt calls, safe even here
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            _app = QApplication.instance() or QApplication([sys.argv[0]])
+            QMessageBox.critical(None, "cswb-desktop", refusal)
+        return 1
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from .core.resources import resource_path
     from .gui.main_window import MainWindow
 
-    from .qt_guard import keep_none_alive
-
-    keep_none_alive()  # PySide6 on Python 3.11 wears away None's and True's references (see qt_guard)
     app = QApplication.instance() or QApplication([sys.argv[0]] + argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("cswb-desktop")

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -20,6 +21,7 @@ from . import __version__
 from .core import framework, planfile
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED, EXIT_LAW_OPEN = 0, 1, 2, 3, 4
+EXIT_PIPE_CLOSED = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
 
 
 class CommandFailed(Exception):
@@ -33,6 +35,15 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}” is not a date like 2025-03-31")
+
+
+def _refuse_broken_qt() -> None:
+    """The commands that draw with Qt stop with one sentence on a PySide6 build known to crash."""
+    from .qt_guard import broken_build_refusal
+
+    refusal = broken_build_refusal("cswb")
+    if refusal is not None:
+        raise CommandFailed(refusal)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -142,9 +153,8 @@ def cmd_board(args: argparse.Namespace) -> int:
         raise CommandFailed(f"{args.width_cm:g} cm at {args.dpi} dpi would be wider than "
                             f"{BOARD_MAX_PIXELS:,} pixels; lower --dpi or --width-cm.", EXIT_USAGE)
     _refuse_overwrite(target, args.force)
-    import os
-
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
+    _refuse_broken_qt()
     from .board.painter import render_board_png, render_board_svg
 
     with planfile.reading(source) as plan:
@@ -159,7 +169,6 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 def _write_replacing(target: Path, data: bytes) -> None:
     """Write beside the target, then replace it in one step: never a half-written picture."""
-    import os
     import tempfile
 
     temp = None
@@ -196,7 +205,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandFailed("--period-start and --period-end apply to the progress report only.",
                             EXIT_USAGE)
     _refuse_overwrite(target, args.force)
+    _refuse_broken_qt()
     template = Path(args.template) if args.template else None
+    notes: list[str] = []
     with planfile.reading(source) as plan:
         try:
             if args.report == "progress":
@@ -204,11 +215,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                                                  period_start=args.period_start,
                                                  period_end=args.period_end)
             else:
-                written = export_plan(plan, target, template=template, draft=args.draft)
+                written = export_plan(plan, target, template=template, draft=args.draft, notes=notes)
         except ExportError as exc:
             raise CommandFailed(str(exc)) from exc
     what = "progress report" if args.report == "progress" else "plan document"
     print(f"Wrote the {what} {written}")
+    for note in notes:
+        print(f"cswb: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -261,11 +274,11 @@ def _merge_in_place(mine_path: Path, theirs, prefer: str):
     try:
         session = planfile.open_plan(mine_path)
     except planfile.RecoveryPending as exc:
-        raise CommandFailed(f"{exc} Open {mine_path.name} in cswb-desktop to recover or discard "
-                            f"them first, or write the merge elsewhere with -o.") from exc
+        raise CommandFailed(f"{str(exc).rstrip('.')}: open {mine_path.name} in cswb-desktop to "
+                            f"recover or discard them first, or write the merge elsewhere with -o.") from exc
     try:
         if session.read_only:
-            raise CommandFailed(f"{mine_path.name} is open in cswb-desktop. Close it there first, "
+            raise CommandFailed(f"{mine_path.name} is open in cswb-desktop; close it there first, "
                                 f"or write the merge elsewhere with -o.")
         review = merge.preview(session.plan, theirs, prefer=prefer)
         if not review.needs_writing:
@@ -303,8 +316,15 @@ def _merge_into_new_file(mine_path: Path, out: Path, theirs, prefer: str):
 
 # --- parser -------------------------------------------------------------------------------------
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with each usage error as one sentence: what is wrong and where the help is."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message.rstrip('.')}; see {self.prog} --help.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cswb",
         description="Work with CSWB plan files (.cswb) without a screen.",
         epilog="Exit codes: 0 success, 1 could not finish, 2 usage error, 3 input file rejected, "
@@ -417,11 +437,44 @@ def _log_unexpected(exc: BaseException) -> Path | None:
         return None
 
 
+def _quiet_closed_pipe() -> None:
+    """The reader of our output went away (`cswb info FILE | head -1`): whatever is still buffered
+    for it goes to the null device, so that neither this nor Python's own flush at exit complains."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a closed standard output (a pipe whose reader has quit) ends it quietly
+    with EXIT_PIPE_CLOSED, as the shell's own tools do."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # here, not at exit: a closed pipe is noticed inside the try
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+        return EXIT_PIPE_CLOSED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        raise  # the reader has gone: main() ends quietly
     except planfile.FileRejected as exc:
         print(f"cswb: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -436,8 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except Exception as exc:  # no traceback ever reaches a user
         log = _log_unexpected(exc)
-        where = f" Details were written to {log}." if log else ""
-        print(f"cswb: something went wrong that this program did not expect ({type(exc).__name__}).{where}",
+        where = f"; details were written to {log}" if log else ""
+        print(f"cswb: something went wrong that this program did not expect ({type(exc).__name__}){where}.",
               file=sys.stderr)
         return EXIT_FAILED
 

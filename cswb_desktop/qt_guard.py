@@ -1,80 +1,76 @@
-"""A guard against a reference-counting defect of some PySide6 builds on Python 3.11.
+"""The PySide6 builds this program refuses to run on, and the one sentence that says why.
 
-PySide6 6.12 on CPython 3.11 takes one reference away from ``None`` on almost every call of a
-C++ method that returns nothing (``setPen``, ``setText``, ``update``…). Python 3.12 and later
-make ``None`` immortal, so there the defect is harmless; on 3.11 ``None`` starts with a few
-thousand references and the process aborts ("Fatal Python error: none_dealloc") once a few
-thousand such calls have been made — one paint of a busy target board is enough.
+PySide6-Essentials 6.12.0 on CPython 3.10 and 3.11 takes one reference away from ``None`` on
+almost every call of a C++ method that returns nothing (``setPen``, ``setText``, ``update``…) and
+one from ``True`` on every ``emit()`` of a signal declared in Python. ``None`` and the booleans
+start with a few thousand references there, so the process aborts ("Fatal Python error:
+none_dealloc" or "bool_dealloc") after one paint of a busy target board or a few hundred edits.
+Python 3.12 made these objects immortal, and PySide6 6.11.3 does not have the defect, so
+``pyproject.toml`` excludes 6.12.0 and the installers are built on Python 3.12.
 
-:func:`keep_none_alive` checks whether the running PySide6 has the defect and, only then, gives
-``None`` so many references that no session can use them up (what Python 3.12 does by design).
-The same builds drop a reference to ``True`` on every ``emit()`` of a signal declared in Python
-(the ``True`` it returns); ``True`` and ``False`` start with a few hundred references, so a few
-hundred edits (each emits ``PlanDocument.changed``) would abort with "bool_dealloc". Where that
-defect shows, the two booleans are given the same bank of references.
-It is cheap and idempotent; call it before any Qt work (the board's painter calls it on import;
-the application and the command line should call it at start-up).
+Should the pair be found anyway (an older environment, a hand-made install), the program and the
+``cswb`` commands that draw with Qt refuse to start with :func:`broken_build_refusal`'s sentence
+rather than crash later. The check only reads version numbers and reference counts; it changes
+nothing.
 """
 
 from __future__ import annotations
 
 import sys
 
-_BANK = 1 << 60  # references to add: more than any process will ever drop
-_LOW = 1 << 40  # below this, None has not been guarded yet
+BROKEN_PYSIDE = frozenset({(6, 12, 0)})  # builds known to drop references on Python < 3.12
 
 
-def pyside_drops_none() -> bool:
-    """True when a void PySide6 call takes a reference away from None (the defect)."""
-    if sys.version_info >= (3, 12):
-        return False
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(8):
-        probe.setObjectName("")
-    return sys.getrefcount(None) < before - 4
+def _python_version() -> tuple[int, int, int]:
+    return tuple(sys.version_info[:3])
 
 
-def pyside_drops_bools() -> bool:
-    """True when emitting a signal declared in Python takes a reference away from True."""
-    if sys.version_info >= (3, 12):
-        return False
+def _pyside_version() -> tuple[int, int, int] | None:
+    try:
+        import PySide6
+    except ImportError:
+        return None
+    info = getattr(PySide6, "__version_info__", None)
+    if not info:
+        return None
+    try:
+        return tuple(int(part) for part in info[:3])
+    except (TypeError, ValueError):
+        return None
+
+
+def pyside_drops_references() -> bool:
+    """True when a void PySide6 call or a signal's emit() visibly takes references away from None
+    or True (the defect, in a build not yet named in BROKEN_PYSIDE). Read-only: it only counts."""
     from PySide6.QtCore import QObject, Signal
 
     class _Probe(QObject):
         ping = Signal()
 
     probe = _Probe()
-    before = sys.getrefcount(True)
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for _ in range(8):
+        probe.setObjectName("")
         probe.ping.emit()
-    return sys.getrefcount(True) < before - 4
+    return sys.getrefcount(None) < none_before - 4 or sys.getrefcount(True) < true_before - 4
 
 
-def _bank(obj: object) -> None:
-    import ctypes
-
-    count = ctypes.c_ssize_t.from_address(id(obj))
-    if count.value < _LOW:
-        count.value += _BANK
+def _text(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
 
 
-def keep_none_alive() -> bool:
-    """Guard None (and True and False) if this PySide6 needs it; returns True when the guard for
-    None is (now) in place."""
-    if sys.version_info >= (3, 12):
-        return False
-    import ctypes
-
-    if ctypes.c_ssize_t.from_address(id(True)).value < _LOW and pyside_drops_bools():
-        _bank(True)
-        _bank(False)
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value >= _LOW:
-        return True
-    if not pyside_drops_none():
-        return False
-    count.value += _BANK
-    return True
+def broken_build_refusal(program: str = "cswb-desktop") -> str | None:
+    """One sentence saying that `program` cannot run on this Python and PySide6 and what to do,
+    or None when the pair is sound."""
+    python = _python_version()
+    if python >= (3, 12):
+        return None
+    pyside = _pyside_version()
+    if pyside is None:
+        return None
+    if pyside not in BROKEN_PYSIDE and not pyside_drops_references():
+        return None
+    return (f"{program} cannot run on PySide6 {_text(pyside)} with Python {_text(python)}, a pair "
+            f"that crashes after a few thousand drawing calls; install another PySide6 with "
+            f"python3 -m pip install \"PySide6-Essentials>=6.8,!={_text(pyside)}\", or use "
+            f"Python 3.12 or newer.")

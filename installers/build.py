@@ -10,7 +10,8 @@ into one folder holding both programs, then packs that folder for its platform:
 
 PyInstaller cannot build for another system, so each target is built on its own system (the
 GitHub workflow .github/workflows/installers.yml does all three). Run it with the Python that has
-the program's dependencies and PyInstaller installed: `python -m pip install . pyinstaller`.
+the program's dependencies and PyInstaller installed: `python -m pip install . pyinstaller`, on
+Python 3.12 or newer (build.py refuses an older one; see cswb_desktop/qt_guard.py).
 Artefacts go to dist/installers/; intermediate files to build/installers/.
 """
 
@@ -38,6 +39,7 @@ MIME_TYPE = "application/x-cswb-plan"
 MIME_ICON = MIME_TYPE.replace("/", "-")
 PLATFORMS = {"linux": "linux", "windows": "win32", "macos": "darwin"}
 LINUX_ICON_SIZES = (48, 128, 256)
+BUILD_PYTHON = (3, 12)  # the frozen programs carry this Python: no PySide6 reference-count defect
 
 sys.path.insert(0, str(ROOT))
 from cswb_desktop import __version__ as VERSION  # noqa: E402
@@ -407,6 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-cache", action="store_true",
                         help="let PyInstaller reuse its analysis of the last build (faster, for trying things)")
     args = parser.parse_args(argv)
+    if sys.version_info < BUILD_PYTHON:
+        parser.error(f"installers are built on Python {BUILD_PYTHON[0]}.{BUILD_PYTHON[1]} or newer, "
+                     f"where None and True are immortal (see cswb_desktop/qt_guard.py); this is "
+                     f"Python {sys.version.split()[0]}: make the build environment with python3.12 -m venv")
     if not sys.platform.startswith(PLATFORMS[args.target]):
         parser.error(f"{args.target} installers are built on {args.target}; this is {sys.platform}. "
                      "See .github/workflows/installers.yml.")

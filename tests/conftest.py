@@ -6,10 +6,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from cswb_desktop.qt_guard import keep_none_alive
-
-keep_none_alive()  # the whole test run makes millions of Qt calls (see cswb_desktop/qt_guard.py)
-
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):

@@ -39,14 +39,11 @@ from PySide6.QtGui import (
     QPainterPath, QPaintEngine, QPalette, QPen, QPixmap, QPolygonF,
 )
 
-from ..qt_guard import keep_none_alive
 from .geometry import (
     RING_COUNT, BoardGeometry, BoardMarkers, Cell, CellMarkers, LabelPlace, MarkerPlace, Overflow, Point, Rect,
     RingLabelPlace, to_qt_degrees,
 )
 from .model import CONTEXT, BoardContent, BoardFilters, Translate, board_content
-
-keep_none_alive()  # this module makes thousands of Qt calls per paint (see qt_guard)
 
 __all__ = [
     "BoardStyle", "BoardLayout", "paint_board", "paint_legend", "legend_height", "paint_marker",

@@ -23,13 +23,17 @@ Progress = Callable[[int, int, str], object]
 
 def export_plan(plan, target: Path | str, *, template: Path | str | None = None,
                 draft: bool = False, progress: Progress | None = None,
-                today: datetime.date | None = None) -> Path:
+                today: datetime.date | None = None, notes: list[str] | None = None) -> Path:
     """Write the plan document to `target` (.docx). `draft` marks it a draft even when the plan
-    has been adopted; a plan not yet adopted is always a draft. Returns the path written."""
+    has been adopted; a plan not yet adopted is always a draft. Returns the path written. A list
+    given as `notes` receives a sentence for each thing left out (a logo that is not a safe
+    picture, say)."""
     from .plan_document import PlanDocument
 
     document = PlanDocument(plan, template=template, draft=draft, today=today)
     writer = document.build(progress)
+    if notes is not None:
+        notes.extend(document.notes)
     total = len(document.steps) + 1
     return _finish(writer, target, progress, total)
 

@@ -19,19 +19,10 @@ from .content import long_date, number
 _APP = None  # the application this module had to create, kept alive while the program runs
 
 
-def _guard_none() -> None:
-    """Some PySide6 builds on Python 3.11 drop a reference to None on every void call; a chart
-    makes dozens of them, a report with many charts thousands (see cswb_desktop/qt_guard.py)."""
-    from ..qt_guard import keep_none_alive
-
-    keep_none_alive()
-
-
 def ensure_gui_application() -> bool:
     """Make sure a QGuiApplication exists (fonts need one). Without a screen, one is made on the
     offscreen platform. Returns False when another kind of application is already running."""
     global _APP
-    _guard_none()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QGuiApplication
 

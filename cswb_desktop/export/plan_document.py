@@ -25,6 +25,7 @@ from .content import (
     PlanData, join_words, language_tag, long_date, money, number, plural, short_date,
 )
 from .figure import FIGURE_WIDTH_CM, board_figure
+from .images import safe_picture
 from .sanitize import clip, lines, one_line
 from .output import build_in_steps
 from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
@@ -118,6 +119,7 @@ class PlanDocument:
                  today: datetime.date | None = None):
         self.plan = plan
         self.today = today or datetime.date.today()
+        self.notes: list[str] = []  # sentences about what was left out, for the person exporting
         self.data = PlanData.read(plan, measurements=False)
         profile = self.data.profile
         self.adopted = parse_date(profile.adopted_on)
@@ -199,14 +201,18 @@ class PlanDocument:
         p = self.data.profile
         if not p.logo:
             return
-        png = _logo_for_word(p.logo)
+        png, why = safe_picture(p.logo)
         if png is None:
+            note = f"The plan's logo was left out of the document: {why}."
+            log.info("%s", note)
+            self.notes.append(note)
             return
         who = one_line(p.community) or self.title
         try:
             self.w.image(png, width_cm=5.0, max_height_cm=3.5, alt=f"Logo of {who}", name="Logo")
         except Exception:  # an unreadable picture must not stop the document
             log.exception("the plan's logo could not be placed")
+            self.notes.append("The plan's logo was left out of the document: it could not be placed.")
 
     # --- the plan and the framework -------------------------------------------------------------
 
@@ -899,32 +905,3 @@ def _value_with_date(indicator: Indicator, which: str) -> str:
             value = one_line(getattr(indicator, f"{which}_text"))
     day = short_date(getattr(indicator, f"{which}_on"))
     return f"{value or '—'}\n({day})" if day else (value or "—")
-
-
-def _logo_for_word(data: bytes) -> bytes | None:
-    """The logo in a format Word shows: as it is when python-docx knows it, else redrawn as PNG."""
-    from docx.image.image import Image
-
-    try:
-        Image.from_blob(data)
-        return data
-    except Exception:
-        pass
-    try:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-        from PySide6.QtGui import QImage
-
-        from .charts import ensure_gui_application
-
-        ensure_gui_application()
-        image = QImage()
-        if not image.loadFromData(data) or image.isNull():
-            return None
-        out = QByteArray()
-        buffer = QBuffer(out)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        buffer.close()
-        return bytes(out.data())
-    except Exception:
-        return None

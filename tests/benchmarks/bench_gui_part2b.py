@@ -43,11 +43,6 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:  # some PySide6 builds drop references to None on Python 3.11 (see cswb_desktop/qt_guard.py)
-        from cswb_desktop.qt_guard import keep_none_alive
-        keep_none_alive()
-    except ImportError:
-        pass
     from cswb_desktop.core.checks import run_checks
     from cswb_desktop.gui.main_window import MainWindow
 

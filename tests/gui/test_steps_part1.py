@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton, QApplication, QCheckBox, QComboBox, QPlainTextEdit, QStyle,
@@ -607,7 +607,7 @@ def test_dropping_a_plan_opens_it_and_a_rejected_one_says_why(qtbot, window, tmp
     for path, taken in ((tmp_path / "notes.txt", False), (good, True)):
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(path))])
-        enter = QDragEnterEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        enter = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                                 Qt.KeyboardModifier.NoModifier)
         enter.ignore()
         window.dragEnterEvent(enter)

@@ -12,11 +12,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 from ...core import framework
 from ...core.records import Action, ProgressUpdate, Strategy
 from ...core.schedule import DUE_SOON_DAYS, OVERDUE, DueAction, due_actions
-from ...qt_guard import keep_none_alive
 from ..record_panel import RecordPanel
 from ..widgets import Column, FieldSpec, RecordForm, RecordList, StepPage, page_heading
-
-keep_none_alive()  # this page makes thousands of Qt calls with a large plan (see qt_guard)
 
 ALL = "__all__"
 

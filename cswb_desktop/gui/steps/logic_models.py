@@ -14,11 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import framework
-from ...qt_guard import keep_none_alive
 from ..document import AddRecord, UpdateRecord
 from ..widgets import Column, RecordList, StepPage, page_heading
-
-keep_none_alive()  # this page makes thousands of Qt calls with a large plan (see qt_guard)
 
 
 @dataclass(frozen=True)

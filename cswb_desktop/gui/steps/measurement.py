@@ -16,12 +16,9 @@ from PySide6.QtWidgets import (
 from ...core import framework, measures, pmf
 from ...core.plan import InUse
 from ...core.records import Indicator, Measurement
-from ...qt_guard import keep_none_alive
 from ..record_panel import RecordPanel
 from ..trend_chart import TrendChart, TrendData, TrendPoint
 from ..widgets import Column, FieldSpec, RecordForm, StepPage, format_number, page_heading, plain_label
-
-keep_none_alive()  # this page makes thousands of Qt calls with a large plan (see qt_guard)
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2

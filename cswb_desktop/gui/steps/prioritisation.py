@@ -23,11 +23,8 @@ from PySide6.QtWidgets import (
 from ...core.plan import derived_id
 from ...core.ranking import RankedRisk, rank_risks
 from ...core.records import Criterion, Risk
-from ...qt_guard import keep_none_alive
 from ..record_panel import RecordPanel
 from ..widgets import Column, FieldSpec, StepPage, _PlainText, page_heading
-
-keep_none_alive()  # these lists and grids make thousands of Qt calls with a large plan (see qt_guard)
 
 PRIORITY_COLUMN, RISK_COLUMN, RANK_COLUMN, TOTAL_COLUMN, FIRST_CRITERION_COLUMN = 0, 1, 2, 3, 4
 MIN_LEVELS, MAX_LEVELS = 3, 7

@@ -17,11 +17,8 @@ from PySide6.QtWidgets import (
 from ...core import framework
 from ...core.balance import BALANCE_RULE, INCIDENT_RESPONSE, Balance, balance_of_plan
 from ...core.checks import LAW, Finding, run_checks
-from ...qt_guard import keep_none_alive
 from ..balance_chart import BalanceChart, money
 from ..widgets import StepPage, page_heading
-
-keep_none_alive()  # this page makes thousands of Qt calls with a large plan (see qt_guard)
 
 STEP_ORDER = {code: i for i, code in enumerate(framework.STEP_CODES)}
 

@@ -7,12 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.evidence import MIN_SOURCES, needs_more_sources, source_counts
-from ...qt_guard import keep_none_alive
 from ..plan_links import PlanLinkChecks
 from ..record_panel import RecordPanel
 from ..widgets import Column, FieldSpec, MasterDetailPage
-
-keep_none_alive()  # these lists and grids make thousands of Qt calls with a large plan (see qt_guard)
 
 
 class Page(MasterDetailPage):

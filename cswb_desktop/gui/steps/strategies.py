@@ -14,11 +14,8 @@ from PySide6.QtWidgets import (
 from ...core import framework
 from ...core.coverage import build_coverage, gaps, risk_rows
 from ...core.ranking import rank_plan_risks
-from ...qt_guard import keep_none_alive
 from ..plan_links import PlanLinkChecks
 from ..widgets import Column, FieldSpec, MasterDetailPage
-
-keep_none_alive()  # these lists and grids make thousands of Qt calls with a large plan (see qt_guard)
 
 AREA_ORDER = {code: i for i, code in enumerate(framework.AREA_CODES)}
 StrategyIdRole = Qt.ItemDataRole.UserRole + 1
