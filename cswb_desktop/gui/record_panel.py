@@ -64,6 +64,7 @@ class RecordPanel(QWidget):
         top_layout.addWidget(self.empty_label)
         self.splitter.addWidget(top)
         self.form = RecordForm(fields)
+        doc.watch_pending(self.form)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(4, 0, 4, 0)
@@ -180,7 +181,7 @@ class RecordPanel(QWidget):
                                          QKeySequence.SequenceFormat.NativeText))
 
     def _edited(self, name: str, value: Any) -> None:
-        record = self.current()
+        record = self.form.record  # the record the text was typed for
         if record is None:
             return
         spec = self.form.fields[name]

@@ -142,6 +142,7 @@ class Page(StepPage):
         right_layout.addWidget(self.chart)
         self.tabs = QTabWidget()
         self.form = RecordForm(self._indicator_fields())
+        doc.watch_pending(self.form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -662,7 +663,7 @@ class Page(StepPage):
                 QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText))
 
     def _edited(self, name: str, value) -> None:
-        indicator = self.current_indicator()
+        indicator = self.form.record  # the indicator the text was typed for
         if indicator is None:
             return
         spec = self.form.fields[name]
