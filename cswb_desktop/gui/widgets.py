@@ -13,7 +13,7 @@ import shiboken6
 
 from PySide6.QtCore import (
     QAbstractTableModel, QDate, QLocale, QModelIndex, QSortFilterProxyModel, Qt,
-    Signal,
+    QTimer, Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -49,19 +49,26 @@ def focus_returns(parent: QWidget, fallback: Callable[[], QWidget | None] | None
 
 def return_focus(parent: QWidget, before: QWidget | None,
                  fallback: Callable[[], QWidget | None] | None = None) -> None:
-    if not shiboken6.isValid(parent):
-        return
-    window = parent.window()
-    if not window.isVisible():
-        return
-    window.activateWindow()
-    window.raise_()
-    target = before if _can_take_focus(before, window) else None
-    if target is None and fallback is not None:
-        target = fallback()
-        target = target if _can_take_focus(target, window) else None
-    if target is not None:
-        target.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+    """Activate `parent`'s window and give the focus back, now and once more when the events of the
+    closing dialog have been handled (its own deactivation would otherwise come after)."""
+    def give_back() -> None:
+        if not shiboken6.isValid(parent):
+            return
+        window = parent.window()
+        if not window.isVisible() or QApplication.activeModalWidget() is not None:
+            return
+        window.activateWindow()
+        window.raise_()
+        target = before if _can_take_focus(before, window) else None
+        if target is None and fallback is not None:
+            target = fallback()
+            target = target if _can_take_focus(target, window) else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    give_back()
+    if shiboken6.isValid(parent):
+        QTimer.singleShot(0, parent, give_back)
 
 
 def _can_take_focus(widget: QWidget | None, window: QWidget) -> bool:
@@ -395,6 +402,8 @@ class RecordForm(QWidget):
         self._record = None
         self._pending: set[str] = set()
         self._refusals: dict[str, str] = {}
+        self._edit_target = None  # while edits typed for an earlier record are being written
+        self._left_behind: list[tuple[Any, dict[str, Any]]] = []  # (record, values) still to write
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -519,8 +528,9 @@ class RecordForm(QWidget):
 
     @property
     def record(self):
-        """The record the form shows (as it was when loaded); its edits belong to this one."""
-        return self._record
+        """The record an `edited` value belongs to: the one shown (as it was when loaded), or, while
+        the text typed for a record shown before is written, that one."""
+        return self._edit_target if self._edit_target is not None else self._record
 
     def load(self, record) -> None:
         """Show a record (or nothing: the form is then disabled). Reloading the same record keeps
@@ -529,7 +539,7 @@ class RecordForm(QWidget):
         same = (record is not None and self._record is not None
                 and getattr(record, "id", None) == getattr(self._record, "id", None))
         if not same and self._pending and self._record is not None:
-            self.commit_pending()
+            self._leave_behind()
         keep = self._pending if same else set()
         self._loading = True
         self._record = record
@@ -641,14 +651,55 @@ class RecordForm(QWidget):
     # pending edits ------------------------------------------------------------------------------
 
     def has_pending(self) -> bool:
-        return bool(self._pending) and self._record is not None
+        return (bool(self._pending) and self._record is not None) or bool(self._left_behind)
 
     def pending_fields(self) -> list[str]:
         return [name for name in self.fields if name in self._pending]
 
+    def _leave_behind(self) -> None:
+        """Another record is about to be shown (a click in the list, say, that came before the
+        field's focus-out, or without one): what was typed for this one is written to it as soon as
+        the selection has settled, not in the middle of the list's own signals."""
+        values = {}
+        for name in self.pending_fields():
+            value, problem = self.value(name)
+            if not problem and value != getattr(self._record, name):
+                values[name] = value
+        if values:
+            self._left_behind.append((self._record, values))
+            QTimer.singleShot(0, self, self._write_left_behind)
+
+    def _write_left_behind(self) -> str | None:
+        """Write the values typed for records shown before; what the plan refuses is kept for the
+        next try (it still counts as unsaved). None when all went in, else the first sentence."""
+        first = None
+        kept: list[tuple[Any, dict[str, Any]]] = []
+        while self._left_behind:
+            record, values = self._left_behind.pop(0)
+            refused_values = {}
+            self._edit_target = record
+            try:
+                for name, value in values.items():
+                    self._refusals.pop(name, None)
+                    self.edited.emit(name, value)
+                    refused = self._refusals.pop(name, None)
+                    if refused:
+                        refused_values[name] = value
+                        self.problems[name].setVisible(name in self._pending)  # not this record's
+                        if first is None:
+                            first = f"{plain_label(self.fields[name].label)}: {refused}"
+            finally:
+                self._edit_target = None
+            if refused_values:
+                kept.append((record, refused_values))
+        self._left_behind = kept
+        if not self.has_pending():
+            self.pending_changed.emit(False)
+        return first
+
     def commit_pending(self) -> str | None:
         """Write every pending field; None when all went in, else the first field's sentence."""
-        first = None
+        first = self._write_left_behind() if self._left_behind else None
         for name in self.pending_fields():
             refused = self._commit(name)
             if refused and first is None:
