@@ -29,6 +29,7 @@ class PlanCommand(QUndoCommand):
     def __init__(self, text: str):
         super().__init__(text)
         self._skip_next_redo = False
+        self._skip_next_undo = False
         self.document: PlanDocument | None = None
 
     def apply(self) -> None:
@@ -44,6 +45,9 @@ class PlanCommand(QUndoCommand):
         self._guarded(self.apply)
 
     def undo(self) -> None:
+        if self._skip_next_undo:  # a redo that failed: the stack steps back, the plan is as it was
+            self._skip_next_undo = False
+            return
         self._guarded(self.revert)
 
     def _guarded(self, step: Callable[[], None]) -> None:
@@ -53,9 +57,10 @@ class PlanCommand(QUndoCommand):
                     step()
             else:
                 step()
-        except PlanError as exc:  # e.g. a record a merge removed in the meantime
+        except PlanError as exc:  # e.g. a record a merge removed in the meantime, or a full drive
             log.warning("undo/redo of %r could not be done: %s", self.text(), exc)
             if self.document is not None:
+                self.document._step_failed = str(exc)
                 self.document.refused.emit(str(exc))
 
 
@@ -150,6 +155,7 @@ class PlanDocument(QObject):
         self._listening_plan: Plan | None = None
         self._command_depth = 0
         self._pending_sources: list[weakref.ref] = []
+        self._step_failed: str | None = None
         self._attach()
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
@@ -291,6 +297,35 @@ class PlanDocument(QObject):
             yield
         finally:
             self._command_depth -= 1
+
+    def undo(self) -> str | None:
+        """Undo one step; None when done, else the sentence why not. A step the plan did not take
+        back (a full drive) stays where it was on the stack, so stack and plan keep agreeing."""
+        return self._step(undo=True)
+
+    def redo(self) -> str | None:
+        return self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> str | None:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            return None
+        self._step_failed = None
+        if undo:
+            stack.undo()
+            command = stack.command(stack.index())
+        else:
+            stack.redo()
+            command = stack.command(stack.index() - 1)
+        failed, self._step_failed = self._step_failed, None
+        if failed and isinstance(command, PlanCommand):  # one command: put the stack back
+            if undo:
+                command._skip_next_redo = True
+                stack.redo()
+            else:
+                command._skip_next_undo = True
+                stack.undo()
+        return failed
 
     def macro(self, text: str):
         """Group several commands into one undo step: `with doc.macro("Add Strategy"): ...`."""

@@ -592,7 +592,9 @@ class MainWindow(QMainWindow):
         if refused:
             self.statusBar().showMessage(self.tr("Not undone, because of what is typed in %s") % refused, 10000)
             return
-        self.doc.undo_stack.undo()
+        refused = self.doc.undo()
+        if refused:
+            self.statusBar().showMessage(refused, 10000)
 
     def redo(self) -> None:
         if self.doc is None:
@@ -601,7 +603,9 @@ class MainWindow(QMainWindow):
         if refused:
             self.statusBar().showMessage(self.tr("Not redone, because of what is typed in %s") % refused, 10000)
             return
-        self.doc.undo_stack.redo()
+        refused = self.doc.redo()
+        if refused:
+            self.statusBar().showMessage(refused, 10000)
 
     def export(self, what: str):
         if self.session is None:

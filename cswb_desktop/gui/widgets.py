@@ -403,6 +403,7 @@ class RecordForm(QWidget):
         self._pending: set[str] = set()
         self._refusals: dict[str, str] = {}
         self._edit_target = None  # while edits typed for an earlier record are being written
+        self._retrying = False
         self._left_behind: list[tuple[Any, dict[str, Any]]] = []  # (record, values) still to write
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -640,6 +641,14 @@ class RecordForm(QWidget):
         if refused:
             self._add_pending(name)
             return refused
+        if not self._retrying and self._pending:  # the plan takes edits again: the ones it refused too
+            self._retrying = True
+            try:
+                for other in self.pending_fields():
+                    if not self.editors[other].hasFocus():
+                        self._commit(other)
+            finally:
+                self._retrying = False
         return None
 
     def show_problem(self, name: str, text: str) -> None:
