@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
@@ -608,11 +609,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(refused, 10000)
 
     def export(self, what: str):
-        if self.session is None:
-            return None
-        if not self._edits_committed(self.tr("Could not export"),
-                                     self.tr("Not exported, because of what is typed in %s")):
-            return None
+        """File › Export (ExportActions commits what is typed first, as every reader of the plan must)."""
         return self.exports.export_board() if what == "board" else self.exports.export_word(what)
 
     # --- saving ---------------------------------------------------------------------------------
@@ -674,6 +671,12 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             self.show_error(self.tr("Could not save"), str(exc))
             return False
+        except (OSError, sqlite3.Error) as exc:  # on this computer's own drive, before the file was touched
+            self.statusBar().clearMessage()
+            self.show_error(self.tr("Could not save"), self.tr(
+                "The plan was not saved because cswb-desktop's own folder %s could not be written (%s): "
+                "free some space there and save again.") % (paths.data_dir(), getattr(exc, "strerror", None) or exc))
+            return False
         self.statusBar().showMessage(self.tr("Saved"), 4000)
         if remember and self.doc is not None:
             self.doc.mark_saved()
@@ -703,7 +706,10 @@ class MainWindow(QMainWindow):
             discard = False
         session = self.session
         if not discard and not self.is_modified():
-            session.mark_clean()
+            try:
+                session.mark_clean()
+            except OSError:  # the working folder's drive is full: its note waits, nothing is lost
+                pass
         self._set_session(None)
         session.close(discard=discard)
         return True
