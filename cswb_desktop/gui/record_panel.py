@@ -182,7 +182,7 @@ class RecordPanel(QWidget):
 
     def _edited(self, name: str, value: Any) -> None:
         record = self.form.record  # the record the text was typed for
-        if record is None:
+        if record is None or self.table.find(record.id) is None:  # deleted meanwhile: nothing to keep
             return
         spec = self.form.fields[name]
         text = spec.undo_text or (self.tr("Change %s %s") % (self.noun, plain_label(spec.label).lower()))

@@ -627,8 +627,7 @@ class RecordForm(QWidget):
         text then stays in the field, pending, with the sentence under it)."""
         if self._loading or self._record is None:
             return None
-        if not self._validate(name):
-            self._add_pending(name)
+        if not self._validate(name):  # said under the field; still pending if it was typed there
             return self.value(name)[1]
         value, _ = self.value(name)
         if value == getattr(self._record, name):
@@ -1053,7 +1052,7 @@ class MasterDetailPage(StepPage):
 
     def _edited(self, name: str, value: Any) -> None:
         record = self.form.record  # the record the text was typed for
-        if record is None:
+        if record is None or self.table.find(record.id) is None:  # deleted meanwhile: nothing to keep
             return
         spec = self.form.fields[name]
         if spec.undo_text:

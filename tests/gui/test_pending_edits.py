@@ -284,3 +284,16 @@ def test_selecting_another_record_puts_the_text_in_the_record_it_was_typed_for(q
     qtbot.waitUntil(lambda: plan.partners.get(first).organisation == "Lakeview Food Bank")
     assert plan.partners.get(second.id).organisation == "Second"
     assert page.form.editors["organisation"].text() == "Second"
+
+
+def test_deleting_the_record_being_typed_in_leaves_nothing_pending(qtbot, window, tmp_path):
+    target = saved_plan(window, tmp_path)
+    page = partners_page(window)
+    type_into(qtbot, page.form.editors["organisation"], "Lakeview Food Bank")
+    page.doc.delete(page.table, page.form.record.id, "Delete Partner")
+    qtbot.waitUntil(lambda: not window.doc.has_pending())
+    assert window.save()
+    with planfile.reading(target) as plan:
+        assert plan.partners.list() == []
+    assert window.errors == [] and not window.isWindowModified()
+

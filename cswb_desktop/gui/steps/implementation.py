@@ -271,7 +271,7 @@ class Page(StepPage):
     def _strategy_edited(self, name: str, value: Any) -> None:
         shown = self.strategy_form.record  # the strategy the text was typed for
         chosen = shown.id if shown is not None else None
-        if chosen is None:
+        if chosen is None or self.plan.strategies.find(chosen) is None:
             return
         spec = self.strategy_form.fields[name]
         refused = self.doc.update(self.plan.strategies, chosen, self.tr(spec.undo_text), **{name: value})

@@ -664,7 +664,7 @@ class Page(StepPage):
 
     def _edited(self, name: str, value) -> None:
         indicator = self.form.record  # the indicator the text was typed for
-        if indicator is None:
+        if indicator is None or self.plan.indicators.find(indicator.id) is None:
             return
         spec = self.form.fields[name]
         text = self.tr(spec.undo_text) if spec.undo_text else self.tr("Change Indicator %s") % plain_label(spec.label)
