@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
 )
 
-from .widgets import DateEdit, parse_date
+from .widgets import DateEdit, focus_returns, parse_date
 
 WORD_FILTER = "Word documents (*.docx)"
 
@@ -71,8 +71,9 @@ class ExportOptionsDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Word template"), "",
-                                              self.tr(WORD_FILTER))
+        with focus_returns(self, lambda: self.template):
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Word template"), "",
+                                                  self.tr(WORD_FILTER))
         if path:
             self.template.setText(path)
 
@@ -122,11 +123,12 @@ def run_with_progress(parent: QWidget, title: str, work) -> object:
         QCoreApplication.processEvents()
         return not dialog.wasCanceled()
 
-    try:
-        return work(progress)
-    finally:
-        dialog.reset()
-        dialog.deleteLater()
+    with focus_returns(parent):
+        try:
+            return work(progress)
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
 
 
 class ExportActions:

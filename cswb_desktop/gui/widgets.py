@@ -695,7 +695,7 @@ class RecordForm(QWidget):
                         refused_values[name] = value
                         self.problems[name].setVisible(name in self._pending)  # not this record's
                         if first is None:
-                            first = f"{plain_label(self.fields[name].label)}: {refused}"
+                            first = self._where(name, refused)
             finally:
                 self._edit_target = None
             if refused_values:
@@ -711,8 +711,14 @@ class RecordForm(QWidget):
         for name in self.pending_fields():
             refused = self._commit(name)
             if refused and first is None:
-                first = f"{plain_label(self.fields[name].label)}: {refused}"
+                first = self._where(name, refused)
         return first
+
+    def _where(self, name: str, sentence: str) -> str:
+        """“Budget: “1,250” could mean…”: the field's name before the sentence, in one sentence."""
+        if len(sentence) > 1 and sentence[0].isupper() and sentence[1].islower():
+            sentence = sentence[0].lower() + sentence[1:]
+        return f"{plain_label(self.fields[name].label)}: {sentence}"
 
     def _mark_pending(self, name: str) -> None:
         if not self._loading and self._record is not None:
