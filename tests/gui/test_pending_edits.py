@@ -297,3 +297,32 @@ def test_deleting_the_record_being_typed_in_leaves_nothing_pending(qtbot, window
         assert plan.partners.list() == []
     assert window.errors == [] and not window.isWindowModified()
 
+
+
+def test_a_score_rationale_and_a_scale_typed_and_not_left_are_saved(qtbot, window, tmp_path):
+    target = saved_plan(window, tmp_path)
+    plan = window.session.plan
+    risk = plan.risks.add(title="Housing")
+    criterion = plan.criteria.list()[0]
+    plan.set_score(risk.id, criterion.id, score=2, rationale="")
+    window.save()
+    window.view.show_step("prioritisation")
+    page = window.view.pages["prioritisation"]
+    page.select_cell(risk.id, criterion.id)
+    page.rationale.setFocus()
+    qtbot.keyClicks(page.rationale, "Census 2021")
+    assert window.isWindowModified()
+    qtbot.keyClick(page.rationale, Qt.Key.Key_S, CTRL)
+    with planfile.reading(target) as saved:
+        assert saved.scores.list(risk_id=risk.id)[0].rationale == "Census 2021"
+    page.tabs.setCurrentIndex(2)  # criteria and weights
+    page.criteria_panel.select(criterion.id)
+    page.scale.text.setFocus()
+    qtbot.keyClick(page.scale.text, Qt.Key.Key_End, CTRL)
+    qtbot.keyClick(page.scale.text, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.scale.text, "Highest")
+    assert window.isWindowModified()
+    window.save_action.trigger()
+    with planfile.reading(target) as saved:
+        assert saved.criteria.get(criterion.id).labels[-1] == "Highest"
+    assert not window.isWindowModified()
