@@ -326,3 +326,15 @@ def test_a_score_rationale_and_a_scale_typed_and_not_left_are_saved(qtbot, windo
     with planfile.reading(target) as saved:
         assert saved.criteria.get(criterion.id).labels[-1] == "Highest"
     assert not window.isWindowModified()
+
+
+def test_a_click_in_the_step_list_puts_the_typed_text_in_the_plan(qtbot, window, tmp_path):
+    from cswb_desktop.core.framework import STEP_CODES
+
+    saved_plan(window, tmp_path)
+    type_into(qtbot, partners_page(window).form.editors["organisation"], "Lakeview Food Bank")
+    navigator = window.view.navigator
+    rect = navigator.visualRect(navigator.model().index(STEP_CODES.index("profile"), 0))
+    qtbot.mouseClick(navigator.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.view.current_step() == "profile"
+    assert window.session.plan.partners.list()[0].organisation == "Lakeview Food Bank"
