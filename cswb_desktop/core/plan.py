@@ -49,6 +49,15 @@ class ReadOnlyPlan(PlanError):
     pass
 
 
+class WriteFailed(PlanError):
+    """The working copy's drive did not take a change (full, or failing): nothing of the change was
+    made, and the message says so in one sentence with the folder to free. `full` tells which."""
+
+    def __init__(self, message: str, *, full: bool):
+        super().__init__(message)
+        self.full = full
+
+
 @dataclass(frozen=True)
 class Usage:
     table: str
@@ -288,6 +297,11 @@ class Plan:
                     self._bump_revision()
         except sqlite3.IntegrityError as exc:
             raise PlanError(_integrity_sentence(exc)) from exc
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, OSError) as exc:
+            failed = _write_failure(exc, self.conn)
+            if failed is None:
+                raise
+            raise failed from exc
         finally:
             self._depth -= 1
             change = self._pending if self._depth == 0 else None
@@ -760,6 +774,33 @@ def _integrity_sentence(exc: sqlite3.IntegrityError) -> str:
     if "NOT NULL" in text:
         return "A required value is missing."
     return "The plan could not take that change."
+
+
+def _write_failure(exc: BaseException, conn: Any) -> WriteFailed | None:
+    """A full or failing drive under the working copy, as one sentence; None for any other error."""
+    import errno
+    import os
+
+    code = getattr(exc, "errno", None)
+    sqlite_code = getattr(exc, "sqlite_errorcode", None)
+    text = str(exc).lower()
+    full = (code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+            or sqlite_code == getattr(sqlite3, "SQLITE_FULL", 13) or "disk is full" in text)
+    failing = (code == errno.EIO or "disk i/o error" in text
+               or (sqlite_code is not None and sqlite_code & 0xFF == getattr(sqlite3, "SQLITE_IOERR", 10)))
+    if not (full or failing):
+        return None
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+        folder = os.path.dirname(str(row[2])) if row and row[2] else ""
+    except Exception:  # noqa: BLE001 - the sentence is what matters here
+        folder = ""
+    where = f" ({folder})" if folder else ""
+    if full:
+        return WriteFailed(f"The change was not made because the drive that holds this plan's working copy"
+                           f"{where} is full: free some space there and try again.", full=True)
+    return WriteFailed(f"The change was not made because the drive that holds this plan's working copy"
+                       f"{where} reported an error: check that drive and try again.", full=False)
 
 
 # --- creating a plan ----------------------------------------------------------------------------

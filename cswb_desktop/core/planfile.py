@@ -338,13 +338,44 @@ class PlanSession:
         if moving:
             _refuse_if_open_elsewhere(target)  # before writing: that file is another window's
         write_plan_file(self.plan.conn, target, progress=progress)
+        # The plan is in its file now, and that is what Save promised. What follows is the working
+        # folder's bookkeeping (on the program's own drive, which may be full): a failure there is
+        # logged, never reported as a failed save, and the plan stays open and editable.
         if moving:
-            self._move_to(target)
+            try:
+                self._move_to(target)
+            except (OSError, sqlite3.Error) as exc:
+                self._after_bookkeeping_failed("move the working folder", exc)
         self.path = target
         self.saved_revision = revision
-        self._write_info()
+        try:
+            self._write_info()
+        except OSError as exc:
+            self._after_bookkeeping_failed("note the save in the working folder", exc)
         keep_backup(target)
         return target
+
+    def _after_bookkeeping_failed(self, what: str, exc: BaseException) -> None:
+        """After a save that worked: log what could not be done, and make sure the session still
+        has its working copy open (and locked) wherever the working folder now is."""
+        import logging
+
+        log = logging.getLogger(__name__)
+        log.warning("saved %s, but could not %s: %s", self.path, what, exc)
+        try:
+            try:
+                self.plan.conn.execute("SELECT 1").fetchone()
+            except sqlite3.ProgrammingError:  # closed on the way: open the working copy again
+                conn = sqlite3.connect(str(self.workdir / WORKING_NAME), isolation_level=None,
+                                       check_same_thread=False)
+                harden(conn)
+                _prepare_working_connection(conn)
+                self.plan.replace_connection(conn)
+            if self._lock is not None and self._lock.handle is None:
+                self._lock = _Lock(self.workdir / LOCK_NAME)
+                self._lock.acquire()
+        except (OSError, sqlite3.Error) as again:
+            log.warning("could not reopen the working copy in %s: %s", self.workdir, again)
 
     def save_copy(self, target: Path, *, without_contact_details: bool = False,
                   progress: Callable[[str], None] | None = None) -> Path:

@@ -9,9 +9,11 @@ refusal's sentence is returned to the page that asked, and also announced on `re
 from __future__ import annotations
 
 import logging
+import weakref
 from contextlib import contextmanager
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -27,6 +29,7 @@ class PlanCommand(QUndoCommand):
     def __init__(self, text: str):
         super().__init__(text)
         self._skip_next_redo = False
+        self._skip_next_undo = False
         self.document: PlanDocument | None = None
 
     def apply(self) -> None:
@@ -42,6 +45,9 @@ class PlanCommand(QUndoCommand):
         self._guarded(self.apply)
 
     def undo(self) -> None:
+        if self._skip_next_undo:  # a redo that failed: the stack steps back, the plan is as it was
+            self._skip_next_undo = False
+            return
         self._guarded(self.revert)
 
     def _guarded(self, step: Callable[[], None]) -> None:
@@ -51,9 +57,10 @@ class PlanCommand(QUndoCommand):
                     step()
             else:
                 step()
-        except PlanError as exc:  # e.g. a record a merge removed in the meantime
+        except PlanError as exc:  # e.g. a record a merge removed in the meantime, or a full drive
             log.warning("undo/redo of %r could not be done: %s", self.text(), exc)
             if self.document is not None:
+                self.document._step_failed = str(exc)
                 self.document.refused.emit(str(exc))
 
 
@@ -147,6 +154,8 @@ class PlanDocument(QObject):
         self.undo_stack.setUndoLimit(500)
         self._listening_plan: Plan | None = None
         self._command_depth = 0
+        self._pending_sources: list[weakref.ref] = []
+        self._step_failed: str | None = None
         self._attach()
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
@@ -160,8 +169,52 @@ class PlanDocument(QObject):
 
     @property
     def modified(self) -> bool:
-        """Unsaved edits: the undo stack away from its clean point, or edits recovered after a crash."""
-        return self.session.modified and (not self.undo_stack.isClean() or self._dirty_without_undo)
+        """Unsaved edits: the undo stack away from its clean point, edits recovered after a crash,
+        or text typed into a field and not yet in the plan."""
+        return (self.session.modified and (not self.undo_stack.isClean() or self._dirty_without_undo)) \
+            or self.has_pending()
+
+    # --- typing in progress ---------------------------------------------------------------------
+
+    def watch_pending(self, source: QObject) -> None:
+        """Count `source`'s typing in progress as a modification and commit it with the rest.
+
+        A source has `has_pending() -> bool`, `commit_pending() -> str | None` (None when all of
+        it went into the plan, else the sentence why not) and a `pending_changed` signal."""
+        if any(ref() is source for ref in self._pending_sources):
+            return
+        self._pending_sources.append(weakref.ref(source))
+        source.pending_changed.connect(self._pending_changed)
+
+    def _sources(self) -> list:
+        live = [ref() for ref in self._pending_sources]
+        live = [s for s in live if s is not None and shiboken6.isValid(s)]
+        self._pending_sources = [weakref.ref(s) for s in live]
+        return live
+
+    def has_pending(self) -> bool:
+        if self.read_only:
+            return False
+        return any(source.has_pending() for source in self._sources())
+
+    def commit_pending(self) -> str | None:
+        """Write whatever is typed and not yet in the plan, in every field of every page.
+
+        The one step before anything that saves, closes, replaces, reads out or undoes the plan
+        (the main window's `commit_edits` calls it). None when everything went in; else the first
+        sentence saying why a text could not (that text stays in its field, pending)."""
+        if self.read_only:
+            return None
+        first = None
+        for source in self._sources():
+            if source.has_pending():
+                refused = source.commit_pending()
+                if refused and first is None:
+                    first = refused
+        return first
+
+    def _pending_changed(self, _pending: bool = False) -> None:
+        self.modified_changed.emit(self.modified)
 
     def _attach(self) -> None:
         """(Re)connect to the session's plan; Save As to another name reopens it."""
@@ -175,7 +228,10 @@ class PlanDocument(QObject):
 
     def _clean_changed(self, clean: bool) -> None:
         if clean and not self._dirty_without_undo:
-            self.session.mark_clean()  # undone back to the saved state: nothing to recover
+            try:
+                self.session.mark_clean()  # undone back to the saved state: nothing to recover
+            except OSError as exc:  # the working folder's drive is full: only the bookkeeping waits
+                log.warning("could not note the saved state in the working folder: %s", exc)
         self.modified_changed.emit(self.modified)
 
     def _relay(self, change: Change) -> None:
@@ -241,6 +297,35 @@ class PlanDocument(QObject):
             yield
         finally:
             self._command_depth -= 1
+
+    def undo(self) -> str | None:
+        """Undo one step; None when done, else the sentence why not. A step the plan did not take
+        back (a full drive) stays where it was on the stack, so stack and plan keep agreeing."""
+        return self._step(undo=True)
+
+    def redo(self) -> str | None:
+        return self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> str | None:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            return None
+        self._step_failed = None
+        if undo:
+            stack.undo()
+            command = stack.command(stack.index())
+        else:
+            stack.redo()
+            command = stack.command(stack.index() - 1)
+        failed, self._step_failed = self._step_failed, None
+        if failed and isinstance(command, PlanCommand):  # one command: put the stack back
+            if undo:
+                command._skip_next_redo = True
+                stack.redo()
+            else:
+                command._skip_next_undo = True
+                stack.undo()
+        return failed
 
     def macro(self, text: str):
         """Group several commands into one undo step: `with doc.macro("Add Strategy"): ...`."""

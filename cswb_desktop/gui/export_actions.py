@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
 )
 
-from .widgets import DateEdit, parse_date
+from .widgets import DateEdit, focus_returns, parse_date
 
 WORD_FILTER = "Word documents (*.docx)"
 
@@ -71,8 +71,9 @@ class ExportOptionsDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Word template"), "",
-                                              self.tr(WORD_FILTER))
+        with focus_returns(self, lambda: self.template):
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Word template"), "",
+                                                  self.tr(WORD_FILTER))
         if path:
             self.template.setText(path)
 
@@ -122,11 +123,12 @@ def run_with_progress(parent: QWidget, title: str, work) -> object:
         QCoreApplication.processEvents()
         return not dialog.wasCanceled()
 
-    try:
-        return work(progress)
-    finally:
-        dialog.reset()
-        dialog.deleteLater()
+    with focus_returns(parent):
+        try:
+            return work(progress)
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
 
 
 class ExportActions:
@@ -135,6 +137,13 @@ class ExportActions:
 
     def __init__(self, window):
         self.window = window
+
+    def _edits_in(self) -> bool:
+        """What is typed and not yet in the plan goes in before the plan is read out (the window's
+        commit_edits); if some of it cannot, nothing is exported and the window says why."""
+        return self.window._edits_committed(
+            QCoreApplication.translate("export", "Could not export"),
+            QCoreApplication.translate("export", "Not exported, because of what is typed in %s"))
 
     def _suggest(self, suffix: str, what: str) -> str:
         from .main_window import _safe_file_name
@@ -146,7 +155,7 @@ class ExportActions:
         from ..export import ExportCancelled, ExportError, export_plan, export_progress_report
 
         window = self.window
-        if window.session is None:
+        if window.session is None or not self._edits_in():
             return None
         plan = window.session.plan
         options = window.ask_export_options(report, plan.profile().adopted_on is not None)
@@ -178,7 +187,7 @@ class ExportActions:
 
     def export_board(self) -> Path | None:
         window = self.window
-        if window.session is None:
+        if window.session is None or not self._edits_in():
             return None
         path = window.ask_export_path(self._suggest(".png", "target board"),
                                       "PNG image (*.png);;SVG drawing (*.svg)")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
@@ -22,9 +24,20 @@ from .merge_dialog import HistoryDialog, MergeCommand, MergeReviewDialog, Restor
 from .start_page import StartPage
 from .plan_view import PlanView
 from .sharing import ShareCopyDialog, human_size
+from .widgets import focus_returns
 
 FILE_FILTER = "CSWB plans (*.cswb)"
 MAX_RECENT = 10
+
+
+def _returns_focus(method):
+    """A question asked in a modal dialog: afterwards the window is active again and the focus back
+    on the widget that had it, with or without a window manager to do that."""
+    @functools.wraps(method)
+    def asking(self, *args, **kwargs):
+        with focus_returns(self, self._focus_fallback):
+            return method(self, *args, **kwargs)
+    return asking
 
 
 def settings() -> QSettings:
@@ -156,10 +169,10 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action(self.tr("Open the &Demo Plan"), self.open_demo)
         self.undo_action = QAction(self.tr("&Undo"), self)
         self.undo_action.setShortcut(K.Undo)
-        self.undo_action.triggered.connect(lambda: self.doc and self.doc.undo_stack.undo())
+        self.undo_action.triggered.connect(self.undo)
         self.redo_action = QAction(self.tr("&Redo"), self)
         self.redo_action.setShortcut(K.Redo)
-        self.redo_action.triggered.connect(lambda: self.doc and self.doc.undo_stack.redo())
+        self.redo_action.triggered.connect(self.redo)
         self.guidance_action = QAction(self.tr("&Guidance Panel"), self)
         self.guidance_action.setCheckable(True)
         self.guidance_action.setChecked(True)
@@ -191,11 +204,11 @@ class MainWindow(QMainWindow):
         self.merge_action = self._action(self.tr("&Merge a Partner's Copy…"), self.merge_copy,
                                          QKeySequence("Ctrl+Shift+M"))
         self.history_action = self._action(self.tr("Record &History…"), self.show_history, QKeySequence("Ctrl+H"))
-        self.export_plan_action = self._action(self.tr("&Plan as Word…"), lambda: self.exports.export_word("plan"),
+        self.export_plan_action = self._action(self.tr("&Plan as Word…"), lambda: self.export("plan"),
                                                QKeySequence("Ctrl+E"))
         self.export_report_action = self._action(self.tr("Progress &Report as Word…"),
-                                                 lambda: self.exports.export_word("progress"))
-        self.export_board_action = self._action(self.tr("Target &Board as Image…"), self.exports.export_board)
+                                                 lambda: self.export("progress"))
+        self.export_board_action = self._action(self.tr("Target &Board as Image…"), lambda: self.export("board"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _build_menus(self) -> None:
@@ -304,10 +317,12 @@ class MainWindow(QMainWindow):
 
     # --- questions to the user (tests replace these) --------------------------------------------
 
+    @_returns_focus
     def ask_open_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a plan"), self._last_folder(), self.tr(FILE_FILTER))
         return path
 
+    @_returns_focus
     def ask_save_path(self, title: str, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, title, os.path.join(self._last_folder(), suggested),
                                               self.tr(FILE_FILTER))
@@ -315,10 +330,12 @@ class MainWindow(QMainWindow):
             path += planfile.PLAN_SUFFIX
         return path
 
+    @_returns_focus
     def ask_new_plan(self) -> dict | None:
         dialog = NewPlanDialog(self)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    @_returns_focus
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel'."""
         box = QMessageBox(self)
@@ -334,6 +351,7 @@ class MainWindow(QMainWindow):
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
             QMessageBox.StandardButton(answer), "cancel")
 
+    @_returns_focus
     def ask_recover(self, item: planfile.Recoverable) -> str:
         """'recover', 'discard' or 'later'."""
         box = QMessageBox(self)
@@ -351,6 +369,7 @@ class MainWindow(QMainWindow):
         clicked = box.clickedButton()
         return "recover" if clicked is recover else "discard" if clicked is discard else "later"
 
+    @_returns_focus
     def ask_share_options(self) -> bool | None:
         """Whether to leave out contact details (None: cancelled)."""
         plan = self.session.plan
@@ -360,35 +379,43 @@ class MainWindow(QMainWindow):
             return None
         return dialog.strip.isChecked()
 
+    @_returns_focus
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
 
+    @_returns_focus
     def ask_export_options(self, report: str, adopted: bool) -> dict | None:
         dialog = ExportOptionsDialog(self, report, adopted)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    @_returns_focus
     def ask_export_path(self, suggested: str, file_filter: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), os.path.join(self._last_folder(), suggested),
                                               self.tr(file_filter))
         return path
 
+    @_returns_focus
     def offer_folder(self, path: Path) -> None:
         ask_open_folder(self, path)
 
+    @_returns_focus
     def ask_merge_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Merge a partner's copy"), self._last_folder(),
                                               self.tr(FILE_FILTER))
         return path
 
+    @_returns_focus
     def ask_merge_review(self, preview):
         """The reviewed preview to apply, or None if the user cancelled."""
         dialog = MergeReviewDialog(preview, self)
         return dialog.preview if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    @_returns_focus
     def ask_history_restore(self, plan, record_id: str, label: str) -> str | None:
         dialog = HistoryDialog(plan, record_id, label, self)
         return dialog.chosen_id() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    @_returns_focus
     def show_info(self, title: str, text: str) -> None:
         QMessageBox.information(self, title, text)
 
@@ -497,6 +524,10 @@ class MainWindow(QMainWindow):
             stack.undoTextChanged.connect(self._undo_stack_changed)
             stack.redoTextChanged.connect(self._undo_stack_changed)
         self._refresh()
+        if self.view is not None and self.isVisible():
+            # the widget that had the keyboard went with the start page or the previous plan
+            self.activateWindow()
+            self.view.navigator.setFocus(Qt.FocusReason.OtherFocusReason)
         self.session_changed.emit()
 
     def _undo_stack_changed(self, _value=None) -> None:
@@ -504,11 +535,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_undo(self) -> None:
         stack = self.doc.undo_stack if self.doc else None
-        can_undo = bool(stack and stack.canUndo())
+        pending = bool(self.doc and self.doc.has_pending())  # Undo then takes back what is typed
+        can_undo = bool(stack and (stack.canUndo() or pending))
         can_redo = bool(stack and stack.canRedo())
         self.undo_action.setEnabled(can_undo)
         self.redo_action.setEnabled(can_redo)
-        self.undo_action.setText(self.tr("&Undo %s") % stack.undoText() if can_undo else self.tr("&Undo"))
+        self.undo_action.setText(self.tr("&Undo %s") % stack.undoText()
+                                 if can_undo and not pending else self.tr("&Undo"))
         self.redo_action.setText(self.tr("&Redo %s") % stack.redoText() if can_redo else self.tr("&Redo"))
 
     def _toggle_guidance(self, on: bool) -> None:
@@ -529,10 +562,66 @@ class MainWindow(QMainWindow):
             height = min(height, int(screen.height() * 0.92))
         self.resize(width, height)
 
+    # --- typing in progress ---------------------------------------------------------------------
+
+    def commit_edits(self) -> str | None:
+        """Put into the plan what is typed and not yet in it: the field being edited (not left yet)
+        and any text the plan could not take before. Every action that saves, closes, replaces,
+        reads out (exports, shares), merges into or undoes the plan calls this first, and so must
+        any new one. None when everything is in the plan; else the sentence saying what could not
+        go in (its text stays in its field, pending, and the window counts it as unsaved)."""
+        if self.doc is None:
+            return None
+        refused = self.doc.commit_pending()
+        if refused:
+            self.statusBar().showMessage(refused, 10000)
+        self._refresh()
+        return refused
+
+    def _edits_committed(self, title: str, not_done: str) -> bool:
+        """commit_edits(), and if something typed could not go in, say so (`not_done` % where)."""
+        refused = self.commit_edits()
+        if refused:
+            self.show_error(title, not_done % refused)
+            return False
+        return True
+
+    def undo(self) -> None:
+        if self.doc is None:
+            return
+        refused = self.commit_edits()  # typed and not yet in: it becomes the step that is undone
+        if refused:
+            self.statusBar().showMessage(self.tr("Not undone, because of what is typed in %s") % refused, 10000)
+            return
+        refused = self.doc.undo()
+        if refused:
+            self.statusBar().showMessage(refused, 10000)
+
+    def redo(self) -> None:
+        if self.doc is None:
+            return
+        refused = self.commit_edits()
+        if refused:
+            self.statusBar().showMessage(self.tr("Not redone, because of what is typed in %s") % refused, 10000)
+            return
+        refused = self.doc.redo()
+        if refused:
+            self.statusBar().showMessage(refused, 10000)
+
+    def export(self, what: str):
+        """File › Export (ExportActions commits what is typed first, as every reader of the plan must)."""
+        return self.exports.export_board() if what == "board" else self.exports.export_word(what)
+
     # --- saving ---------------------------------------------------------------------------------
+
+    def _save_allowed(self) -> bool:
+        return self._edits_committed(self.tr("Could not save"),
+                                     self.tr("Not saved, because of what is typed in %s"))
 
     def save(self) -> bool:
         if self.session is None:
+            return False
+        if not self._save_allowed():
             return False
         if self.session.read_only:
             return self.save_copy()
@@ -542,6 +631,8 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         if self.session is None:
+            return False
+        if not self._save_allowed():
             return False
         if self.session.read_only:
             return self.save_copy()
@@ -553,6 +644,8 @@ class MainWindow(QMainWindow):
 
     def save_copy(self) -> bool:
         if self.session is None:
+            return False
+        if not self._save_allowed():
             return False
         strip = self.ask_share_options()
         if strip is None:
@@ -578,6 +671,12 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             self.show_error(self.tr("Could not save"), str(exc))
             return False
+        except (OSError, sqlite3.Error) as exc:  # on this computer's own drive, before the file was touched
+            self.statusBar().clearMessage()
+            self.show_error(self.tr("Could not save"), self.tr(
+                "The plan was not saved because cswb-desktop's own folder %s could not be written (%s): "
+                "free some space there and save again.") % (paths.data_dir(), getattr(exc, "strerror", None) or exc))
+            return False
         self.statusBar().showMessage(self.tr("Saved"), 4000)
         if remember and self.doc is not None:
             self.doc.mark_saved()
@@ -595,6 +694,7 @@ class MainWindow(QMainWindow):
         if self.session.closed:
             self._set_session(None)
             return True
+        self.commit_edits()  # what is typed and not yet in the plan goes in, or makes the question come
         if self.is_modified() and not self.session.read_only:
             answer = self.ask_unsaved()
             if answer == "cancel":
@@ -606,10 +706,19 @@ class MainWindow(QMainWindow):
             discard = False
         session = self.session
         if not discard and not self.is_modified():
-            session.mark_clean()
+            try:
+                session.mark_clean()
+            except OSError:  # the working folder's drive is full: its note waits, nothing is lost
+                pass
         self._set_session(None)
         session.close(discard=discard)
         return True
+
+    def _focus_fallback(self) -> QWidget:
+        """Where the keyboard goes when the widget that had it is gone: the step list, or the start page."""
+        if self.view is not None and self.view.navigator.isVisible():
+            return self.view.navigator
+        return self.view if self.view is not None else self.start_page
 
     def is_modified(self) -> bool:
         return self.doc.modified if self.doc is not None else False
@@ -681,6 +790,9 @@ class MainWindow(QMainWindow):
 
         if self.doc is None or self.doc.read_only:
             return False
+        if not self._edits_committed(self.tr("Cannot merge that file"),
+                                     self.tr("Not merged, because of what is typed in %s")):
+            return False
         path = self.ask_merge_path()
         if not path:
             return False
@@ -711,6 +823,8 @@ class MainWindow(QMainWindow):
     def show_history(self) -> None:
         if self.doc is None or self.view is None:
             return
+        if self.commit_edits():  # its sentence is in the status bar; the text stays in its field
+            return
         page = self.view.pages.get(self.view.current_step())
         ref = page.current_record_ref() if page is not None and hasattr(page, "current_record_ref") else None
         if not ref:
@@ -724,11 +838,13 @@ class MainWindow(QMainWindow):
             if refused:
                 self.show_error(self.tr("Could not restore"), refused)
 
+    @_returns_focus
     def show_guide(self) -> None:
         from .guide import GuideDialog
 
         GuideDialog(self).exec()
 
+    @_returns_focus
     def about(self) -> None:
         QMessageBox.about(self, self.tr("About cswb-desktop"), self.tr(
             "<h3>cswb-desktop %s</h3>"

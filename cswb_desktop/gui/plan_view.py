@@ -146,6 +146,12 @@ class PlanView(QWidget):
         return self.pages[code]
 
     def show_step(self, code: str) -> None:
+        if self.stack.currentWidget() is not self.pages.get(code):
+            # What is typed on the page being left goes into the plan first; a text the plan cannot
+            # take stays in its field, pending and said so, and the window counts it as unsaved.
+            refused = self.doc.commit_pending()
+            if refused:
+                self.status_message.emit(refused)
         page = self.page(code)
         self.stack.setCurrentWidget(page)
         page.ensure_fresh()

@@ -64,6 +64,7 @@ class RecordPanel(QWidget):
         top_layout.addWidget(self.empty_label)
         self.splitter.addWidget(top)
         self.form = RecordForm(fields)
+        doc.watch_pending(self.form)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(4, 0, 4, 0)
@@ -180,8 +181,8 @@ class RecordPanel(QWidget):
                                          QKeySequence.SequenceFormat.NativeText))
 
     def _edited(self, name: str, value: Any) -> None:
-        record = self.current()
-        if record is None:
+        record = self.form.record  # the record the text was typed for
+        if record is None or self.table.find(record.id) is None:  # deleted meanwhile: nothing to keep
             return
         spec = self.form.fields[name]
         text = spec.undo_text or (self.tr("Change %s %s") % (self.noun, plain_label(spec.label).lower()))

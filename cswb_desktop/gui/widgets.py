@@ -5,26 +5,75 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
+
+import shiboken6
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt,
-    Signal,
+    QAbstractTableModel, QDate, QLocale, QModelIndex, QSortFilterProxyModel, Qt,
+    QTimer, Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCalendarWidget, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+    QAbstractItemView, QApplication, QCalendarWidget, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
     QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
     QTableView, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
+from ..core import numbers
 from ..core.plan import InUse, Table
 from .document import PlanDocument
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+()\-.\s]{7,}(\s*(x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+
+
+# --- modal dialogs ------------------------------------------------------------------------------
+
+@contextmanager
+def focus_returns(parent: QWidget, fallback: Callable[[], QWidget | None] | None = None) -> Iterator[None]:
+    """Around a modal dialog: afterwards `parent`'s window is active again and the keyboard focus
+    is back on the widget that had it (or on `fallback()` when that one is gone or hidden).
+
+    A window manager usually does this; without one (a kiosk, a bare X server, a remote session)
+    nothing would, and what is typed next would go nowhere."""
+    before = QApplication.focusWidget()
+    try:
+        yield
+    finally:
+        return_focus(parent, before, fallback)
+
+
+def return_focus(parent: QWidget, before: QWidget | None,
+                 fallback: Callable[[], QWidget | None] | None = None) -> None:
+    """Activate `parent`'s window and give the focus back, now and once more when the events of the
+    closing dialog have been handled (its own deactivation would otherwise come after)."""
+    def give_back() -> None:
+        if not shiboken6.isValid(parent):
+            return
+        window = parent.window()
+        if not window.isVisible() or QApplication.activeModalWidget() is not None:
+            return
+        window.activateWindow()
+        window.raise_()
+        target = before if _can_take_focus(before, window) else None
+        if target is None and fallback is not None:
+            target = fallback()
+            target = target if _can_take_focus(target, window) else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    give_back()
+    if shiboken6.isValid(parent):
+        QTimer.singleShot(0, parent, give_back)
+
+
+def _can_take_focus(widget: QWidget | None, window: QWidget) -> bool:
+    return (widget is not None and shiboken6.isValid(widget) and widget.window() is window
+            and widget.isVisible() and widget.isEnabled())
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -294,7 +343,9 @@ class DateEdit(QWidget):
         buttons.rejected.connect(dialog.reject)
         calendar.activated.connect(dialog.accept)
         layout.addWidget(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        with focus_returns(self, lambda: self.line):
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted:
             self.line.setText(calendar.selectedDate().toString("yyyy-MM-dd"))
             self.editingFinished.emit()
 
@@ -309,39 +360,37 @@ def parse_date(text: str) -> tuple[str | None, str]:
             raise ValueError
         return _dt.date.fromisoformat(text).isoformat(), ""
     except ValueError:
-        return None, f"“{text}” is not a date. Write it like 2025-03-31."
+        return None, f"“{text}” is not a date: write it like 2025-03-31."
+
+
+def locale_separators() -> tuple[str, str]:
+    """The interface's decimal mark and group separator (the application's locale)."""
+    locale = QLocale()
+    return locale.decimalPoint() or ".", locale.groupSeparator()
 
 
 def parse_number(text: str, whole: bool) -> tuple[float | int | None, str]:
-    cleaned = text.strip().replace(",", "").replace("$", "").replace(" ", "")
-    if not cleaned:
-        return None, ""
-    try:
-        value = float(cleaned)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError
-    except ValueError:
-        return None, f"“{text.strip()}” is not a number. Use digits, like 1250 or 12.5."
-    if whole:
-        if value != int(value):
-            return None, f"“{text.strip()}” must be a whole number."
-        return int(value), ""
-    return value, ""
+    """A number typed in a field, read by the interface's conventions; a comma or point that could
+    mean two things is refused with a sentence that shows both readings (core/numbers.py)."""
+    decimal, group = locale_separators()
+    return numbers.parse_number(text, decimal=decimal, group=group, whole=whole)
 
 
 def format_number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return numbers.format_number(value, locale_separators()[0])
 
 
 class RecordForm(QWidget):
     """Editors for one record's fields. A finished, valid edit is announced with `edited`; an
-    invalid one is explained in words under the field as the user types, and not written."""
+    invalid one is explained in words under the field as the user types, and not written.
+
+    What the user has typed but not yet committed (the field not left yet, or a text the plan could
+    not take) is *pending*: `commit_pending()` writes it (the window calls it before saving, closing,
+    undoing…), `has_pending()` says whether there is any, and `pending_changed` announces it. A
+    pending field keeps its text when the form reloads the same record, so nothing typed is lost."""
 
     edited = Signal(str, object)  # field name, new value
+    pending_changed = Signal(bool)
 
     def __init__(self, fields: list[FieldSpec], parent=None):
         super().__init__(parent)
@@ -351,6 +400,11 @@ class RecordForm(QWidget):
         self.labels: dict[str, QLabel] = {}
         self._loading = False
         self._record = None
+        self._pending: set[str] = set()
+        self._refusals: dict[str, str] = {}
+        self._edit_target = None  # while edits typed for an earlier record are being written
+        self._retrying = False
+        self._left_behind: list[tuple[Any, dict[str, Any]]] = []  # (record, values) still to write
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -391,6 +445,7 @@ class RecordForm(QWidget):
             editor.setMinimumHeight(60)
             editor.setMaximumHeight(140)
             editor.setPlaceholderText(spec.placeholder)
+            editor.textChanged.connect(lambda n=spec.name: self._mark_pending(n))
             editor.focus_lost.connect(lambda n=spec.name: self._commit(n))
             return editor
         if kind in ("choice", "partner"):
@@ -411,6 +466,7 @@ class RecordForm(QWidget):
             editor.setCurrentIndex(-1)
             editor.lineEdit().setPlaceholderText(spec.placeholder)
             editor.activated.connect(lambda _i, n=spec.name: self._commit(n))
+            editor.lineEdit().textEdited.connect(lambda _t, n=spec.name: self._mark_pending(n))
             editor.lineEdit().editingFinished.connect(lambda n=spec.name: self._commit(n))
             return editor
         if kind == "bool":
@@ -420,11 +476,13 @@ class RecordForm(QWidget):
         if kind == "date":
             editor = DateEdit()
             editor.line.textEdited.connect(lambda _t, n=spec.name: self._validate(n))
+            editor.line.textEdited.connect(lambda _t, n=spec.name: self._mark_pending(n))
             editor.editingFinished.connect(lambda n=spec.name: self._commit(n))
             return editor
         editor = QLineEdit()
         editor.setPlaceholderText(spec.placeholder)
         editor.textEdited.connect(lambda _t, n=spec.name: self._validate(n))
+        editor.textEdited.connect(lambda _t, n=spec.name: self._mark_pending(n))
         editor.editingFinished.connect(lambda n=spec.name: self._commit(n))
         return editor
 
@@ -456,27 +514,47 @@ class RecordForm(QWidget):
         combo = self.editors[name]
         if spec.choices == choices and combo.count():
             # Unchanged: refilling would reset the combo's type-ahead between two key presses.
-            if self._record is not None:
+            if self._record is not None and name not in self._pending:
                 self._set_value(name, getattr(self._record, name))
             return
         spec.choices = choices
+        keep = combo.currentData() if name in self._pending else None
         self._fill_choice(combo, spec, choices)
-        if self._record is not None:
+        if name in self._pending:  # a choice the plan has not taken yet stays chosen
+            combo.setCurrentIndex(max(combo.findData(keep), 0))
+        elif self._record is not None:
             self._set_value(name, getattr(self._record, name))
 
     # values -------------------------------------------------------------------------------------
 
+    @property
+    def record(self):
+        """The record an `edited` value belongs to: the one shown (as it was when loaded), or, while
+        the text typed for a record shown before is written, that one."""
+        return self._edit_target if self._edit_target is not None else self._record
+
     def load(self, record) -> None:
-        """Show a record (or nothing: the form is then disabled)."""
+        """Show a record (or nothing: the form is then disabled). Reloading the same record keeps
+        what is pending in its fields; before another record is shown, the pending text goes to
+        the record it was typed for."""
+        same = (record is not None and self._record is not None
+                and getattr(record, "id", None) == getattr(self._record, "id", None))
+        if not same and self._pending and self._record is not None:
+            self._leave_behind()
+        keep = self._pending if same else set()
         self._loading = True
         self._record = record
         try:
             for name in self.fields:
+                if name in keep:
+                    continue
                 self._set_value(name, getattr(record, name) if record is not None else None)
                 self.problems[name].setVisible(False)
             self.setEnabled(record is not None)
         finally:
             self._loading = False
+        if not same:
+            self._set_pending(set())
 
     def _set_value(self, name: str, value: Any) -> None:
         spec = self.fields[name]
@@ -544,18 +622,119 @@ class RecordForm(QWidget):
         self.editors[name].setProperty("invalid", bool(problem))
         return not problem
 
-    def _commit(self, name: str) -> None:
+    def _commit(self, name: str) -> str | None:
+        """Write one field's text if it changed; None when done, else the sentence why not (the
+        text then stays in the field, pending, with the sentence under it)."""
         if self._loading or self._record is None:
-            return
-        if not self._validate(name):
-            return
+            return None
+        if not self._validate(name):  # said under the field; still pending if it was typed there
+            return self.value(name)[1]
         value, _ = self.value(name)
-        if value != getattr(self._record, name):
-            self.edited.emit(name, value)
+        if value == getattr(self._record, name):
+            self._drop_pending(name)
+            return None
+        self._refusals.pop(name, None)
+        self._drop_pending(name)  # first: the refresh the edit causes then shows what the plan holds
+        self.edited.emit(name, value)
+        refused = self._refusals.pop(name, None)
+        if refused:
+            self._add_pending(name)
+            return refused
+        if not self._retrying and self._pending:  # the plan takes edits again: the ones it refused too
+            self._retrying = True
+            try:
+                for other in self.pending_fields():
+                    if not self.editors[other].hasFocus():
+                        self._commit(other)
+            finally:
+                self._retrying = False
+        return None
 
     def show_problem(self, name: str, text: str) -> None:
+        """Say under a field why the plan did not take its value (the page calls this on a refusal)."""
+        self._refusals[name] = text
         self.problems[name].setText("⚠ " + text)
         self.problems[name].setVisible(True)
+
+    # pending edits ------------------------------------------------------------------------------
+
+    def has_pending(self) -> bool:
+        return (bool(self._pending) and self._record is not None) or bool(self._left_behind)
+
+    def pending_fields(self) -> list[str]:
+        return [name for name in self.fields if name in self._pending]
+
+    def _leave_behind(self) -> None:
+        """Another record is about to be shown (a click in the list, say, that came before the
+        field's focus-out, or without one): what was typed for this one is written to it as soon as
+        the selection has settled, not in the middle of the list's own signals."""
+        values = {}
+        for name in self.pending_fields():
+            value, problem = self.value(name)
+            if not problem and value != getattr(self._record, name):
+                values[name] = value
+        if values:
+            self._left_behind.append((self._record, values))
+            QTimer.singleShot(0, self, self._write_left_behind)
+
+    def _write_left_behind(self) -> str | None:
+        """Write the values typed for records shown before; what the plan refuses is kept for the
+        next try (it still counts as unsaved). None when all went in, else the first sentence."""
+        first = None
+        kept: list[tuple[Any, dict[str, Any]]] = []
+        while self._left_behind:
+            record, values = self._left_behind.pop(0)
+            refused_values = {}
+            self._edit_target = record
+            try:
+                for name, value in values.items():
+                    self._refusals.pop(name, None)
+                    self.edited.emit(name, value)
+                    refused = self._refusals.pop(name, None)
+                    if refused:
+                        refused_values[name] = value
+                        self.problems[name].setVisible(name in self._pending)  # not this record's
+                        if first is None:
+                            first = self._where(name, refused)
+            finally:
+                self._edit_target = None
+            if refused_values:
+                kept.append((record, refused_values))
+        self._left_behind = kept
+        if not self.has_pending():
+            self.pending_changed.emit(False)
+        return first
+
+    def commit_pending(self) -> str | None:
+        """Write every pending field; None when all went in, else the first field's sentence."""
+        first = self._write_left_behind() if self._left_behind else None
+        for name in self.pending_fields():
+            refused = self._commit(name)
+            if refused and first is None:
+                first = self._where(name, refused)
+        return first
+
+    def _where(self, name: str, sentence: str) -> str:
+        """“Budget: “1,250” could mean…”: the field's name before the sentence, in one sentence."""
+        if len(sentence) > 1 and sentence[0].isupper() and sentence[1].islower():
+            sentence = sentence[0].lower() + sentence[1:]
+        return f"{plain_label(self.fields[name].label)}: {sentence}"
+
+    def _mark_pending(self, name: str) -> None:
+        if not self._loading and self._record is not None:
+            self._add_pending(name)
+
+    def _add_pending(self, name: str) -> None:
+        self._set_pending(self._pending | {name})
+
+    def _drop_pending(self, name: str) -> None:
+        self._set_pending(self._pending - {name})
+
+    def _set_pending(self, names: set[str]) -> None:
+        before = bool(self._pending)
+        self._pending = names
+        if before != bool(names):
+            self.pending_changed.emit(bool(names))
 
     def set_field_visible(self, name: str, visible: bool) -> None:
         """Show or hide a field with its label (e.g. fields that apply to one kind of record only)."""
@@ -685,7 +864,9 @@ def ask_reassign(parent: QWidget, error: InUse, candidates: dict[str, str]) -> s
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not candidates:
+    with focus_returns(parent):
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    if not accepted or not candidates:
         return None
     return combo.currentData()
 
@@ -748,6 +929,7 @@ class MasterDetailPage(StepPage):
         self.detail_layout = QVBoxLayout(self.detail)
         self.detail_layout.setContentsMargins(8, 0, 8, 0)
         self.form = RecordForm(self.fields())
+        doc.watch_pending(self.form)
         self.detail_layout.addWidget(self.form)
         right.setWidget(self.detail)
         self.splitter.addWidget(right)
@@ -875,8 +1057,8 @@ class MasterDetailPage(StepPage):
         return str(getattr(record, self.name_field, "") or record.id) if self.name_field else record.id
 
     def _edited(self, name: str, value: Any) -> None:
-        record = self.current()
-        if record is None:
+        record = self.form.record  # the record the text was typed for
+        if record is None or self.table.find(record.id) is None:  # deleted meanwhile: nothing to keep
             return
         spec = self.form.fields[name]
         if spec.undo_text:

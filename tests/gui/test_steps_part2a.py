@@ -297,7 +297,7 @@ def test_from_an_empty_plan_through_risks_prioritisation_and_strategies(qtbot, t
     lead.setFocus()
     qtbot.keyClicks(lead, "Banq")
     assert plan.strategies.get(first).lead_partner_id == food_bank
-    replace_text(qtbot, typist, strategies.form.editors["budget"], "12,500")
+    replace_text(qtbot, typist, strategies.form.editors["budget"], "12 500")
     assert plan.strategies.get(first).budget == 12500.0
     replace_text(qtbot, typist, strategies.form.editors["start_on"], "2025-09-01")
     replace_text(qtbot, typist, strategies.form.editors["end_on"], "2025-01-01")

@@ -172,6 +172,7 @@ class SummaryPanel(StepPage):
                       placeholder=self.tr("What the community told you, taken together")),
             FieldSpec("lessons", self.tr("&Lessons learned:"), "text", undo_text="Change Lessons Learned"),
         ])
+        doc.watch_pending(self.form)
         layout.addWidget(self.form)
         layout.addStretch(1)
         scroll.setWidget(body)

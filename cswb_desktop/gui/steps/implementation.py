@@ -48,6 +48,7 @@ class Page(StepPage):
                       undo_text="Change Strategy Status"),
             FieldSpec("start_on", self.tr("Started o&n:"), "date", undo_text="Change Strategy Start Date"),
         ])
+        doc.watch_pending(self.strategy_form)
         self.strategy_form.form_layout.setRowWrapPolicy(self.strategy_form.form_layout.RowWrapPolicy.DontWrapRows)
         outer.addWidget(self.strategy_form)
 
@@ -265,8 +266,9 @@ class Page(StepPage):
         self._refresh_lists()
 
     def _strategy_edited(self, name: str, value: Any) -> None:
-        chosen = self.chosen_strategy()
-        if chosen is None:
+        shown = self.strategy_form.record  # the strategy the text was typed for
+        chosen = shown.id if shown is not None else None
+        if chosen is None or self.plan.strategies.find(chosen) is None:
             return
         spec = self.strategy_form.fields[name]
         refused = self.doc.update(self.plan.strategies, chosen, self.tr(spec.undo_text), **{name: value})

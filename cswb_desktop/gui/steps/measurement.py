@@ -139,6 +139,7 @@ class Page(StepPage):
         right_layout.addWidget(self.chart)
         self.tabs = QTabWidget()
         self.form = RecordForm(self._indicator_fields())
+        doc.watch_pending(self.form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -659,8 +660,8 @@ class Page(StepPage):
                 QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText))
 
     def _edited(self, name: str, value) -> None:
-        indicator = self.current_indicator()
-        if indicator is None:
+        indicator = self.form.record  # the indicator the text was typed for
+        if indicator is None or self.plan.indicators.find(indicator.id) is None:
             return
         spec = self.form.fields[name]
         text = self.tr(spec.undo_text) if spec.undo_text else self.tr("Change Indicator %s") % plain_label(spec.label)

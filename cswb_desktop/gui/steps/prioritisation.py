@@ -327,9 +327,13 @@ class ScaleEditor(QWidget):
     """A criterion's scale: one label per line, from the lowest level to the highest."""
 
     edited = Signal(tuple)
+    pending_changed = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._pending = False
+        self._refused: str | None = None
+        self._owner: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -347,13 +351,20 @@ class ScaleEditor(QWidget):
         layout.addWidget(self.problem)
         self._labels: tuple[str, ...] = ()
         self.text.textChanged.connect(self._validate)
+        self.text.textChanged.connect(lambda: self._set_pending(True))
         self.text.focus_lost.connect(self._commit)
 
     def labels(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.text.toPlainText().splitlines() if line.strip())
 
-    def load(self, labels: tuple[str, ...]) -> None:
+    def load(self, labels: tuple[str, ...], owner: str | None = None) -> None:
+        """Show a criterion's scale; typing in progress for the same criterion stays."""
+        same = owner is not None and owner == self._owner
+        self._owner = owner
         self._labels = tuple(labels)
+        if same and self._pending:
+            return
+        self._set_pending(False)
         if self.labels() != self._labels or not self.text.toPlainText():
             self.text.blockSignals(True)
             self.text.setPlainText("\n".join(labels))
@@ -374,25 +385,49 @@ class ScaleEditor(QWidget):
         return not problem
 
     def show_problem(self, text: str) -> None:
+        self._refused = text
         self.problem.setText("⚠ " + text)
         self.problem.setVisible(True)
 
-    def _commit(self) -> None:
-        if not self.isEnabled() or not self._validate():
-            return
+    def _commit(self) -> str | None:
+        if not self.isEnabled() or not self._pending:
+            return None
+        if not self._validate():
+            return self.problem_text()
         labels = self.labels()
         if labels != self._labels:
+            self._refused = None
             self.edited.emit(labels)
+            if self._refused:
+                return self._refused
+            self._labels = labels
+        self._set_pending(False)
+        return None
+
+    def has_pending(self) -> bool:
+        return self._pending and self.isEnabled()
+
+    def commit_pending(self) -> str | None:
+        refused = self._commit()
+        return self.tr("Scale: %s") % refused if refused else None
+
+    def _set_pending(self, pending: bool) -> None:
+        if pending != self._pending:
+            self._pending = pending
+            self.pending_changed.emit(pending)
 
 
 class Page(StepPage):
     step_code = "prioritisation"
     jump_requested = Signal(str, str, str)
+    pending_changed = Signal(bool)  # the rationale typed and not yet written
 
     def __init__(self, doc, parent=None):
         super().__init__(doc, parent)
         self._place_loaded: tuple | None = None
         self._rationale_cell: tuple[str, str] | None = None
+        self._rationale_pending = False
+        self._showing_rationale = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         outer.addWidget(page_heading(self.tr("Prioritisation"), self.tr(
@@ -473,6 +508,9 @@ class Page(StepPage):
         self.rationale.setAccessibleName(self.tr("Rationale for the selected score"))
         self.rationale.setPlaceholderText(self.tr("Why this score: the data, what people said, who agreed."))
         self.rationale.focus_lost.connect(self._commit_rationale)
+        self.rationale.textChanged.connect(
+            lambda: self._showing_rationale or self._set_rationale_pending(True))
+        self.doc.watch_pending(self)
         label = QLabel(self.tr("&Rationale:"))
         label.setBuddy(self.rationale)
         layout.addWidget(label)
@@ -544,6 +582,7 @@ class Page(StepPage):
         self.criteria_panel.form.form_layout.addRow(scale_label, self.scale)
         self.criteria_panel.current_changed.connect(lambda _id: self._show_criterion())
         self.scale.edited.connect(self.set_scale)
+        self.doc.watch_pending(self.scale)
         return self.criteria_panel
 
     def _new_criterion(self) -> dict:
@@ -645,9 +684,16 @@ class Page(StepPage):
                 "risk": risk.title, "criterion": criterion.name, "state": state})
             cell = (risk.id, criterion.id)
             text = score.rationale if score is not None else ""
-            if cell != self._rationale_cell or not self.rationale.hasFocus():
+            if cell != self._rationale_cell and self._rationale_pending:
+                self._commit_rationale()  # to the score it was written for, before showing another
+            if cell != self._rationale_cell or not self._rationale_pending:
                 if self.rationale.toPlainText() != text:
-                    self.rationale.setPlainText(text)
+                    self._showing_rationale = True
+                    try:
+                        self.rationale.setPlainText(text)
+                    finally:
+                        self._showing_rationale = False
+                self._set_rationale_pending(False)
             self._rationale_cell = cell
             self.rationale.setEnabled(editable)
         else:
@@ -684,7 +730,8 @@ class Page(StepPage):
     def _show_criterion(self) -> None:
         criterion = self.criteria_panel.current()
         self.scale.setEnabled(criterion is not None and not self.doc.read_only)
-        self.scale.load(criterion.labels if criterion is not None else ())
+        self.scale.load(criterion.labels if criterion is not None else (),
+                        criterion.id if criterion is not None else None)
 
     # edits --------------------------------------------------------------------------------------
 
@@ -717,16 +764,34 @@ class Page(StepPage):
         if refused:
             self.status_message.emit(refused)
 
-    def _commit_rationale(self) -> None:
-        if self._rationale_cell is None or self.doc.read_only:
-            return
+    def _commit_rationale(self) -> str | None:
+        if self._rationale_cell is None or self.doc.read_only or not self._rationale_pending:
+            return None
         risk_id, criterion_id = self._rationale_cell
         if self.plan.risks.find(risk_id) is None or self.plan.criteria.find(criterion_id) is None:
-            return
+            self._set_rationale_pending(False)
+            return None
+        self._set_rationale_pending(False)  # first: the refresh the edit causes shows what is stored
         refused = self._set_score_row(self.tr("Change Score Rationale"), risk_id, criterion_id,
                                       rationale=self.rationale.toPlainText())
         if refused:
+            self._set_rationale_pending(True)
             self.status_message.emit(refused)
+            return self.tr("Rationale: %s") % refused
+        return None
+
+    # typing in progress (PlanDocument.watch_pending) --------------------------------------------
+
+    def has_pending(self) -> bool:
+        return self._rationale_pending
+
+    def commit_pending(self) -> str | None:
+        return self._commit_rationale()
+
+    def _set_rationale_pending(self, pending: bool) -> None:
+        if pending != self._rationale_pending:
+            self._rationale_pending = pending
+            self.pending_changed.emit(pending)
 
     def set_priority(self, risk_id: str, on: bool) -> None:
         text = self.tr("Mark Priority Risk") if on else self.tr("Unmark Priority Risk")

@@ -51,6 +51,7 @@ class Page(StepPage):
             FieldSpec("language", self.tr("&Language of the plan document:"), "choice", framework.LANGUAGES,
                       undo_text="Change Plan Language"),
         ])
+        doc.watch_pending(self.form)
         layout.addWidget(self.form)
         self.dates_box = QGroupBox(self.tr("Deadlines that follow from adoption"))
         dates_layout = QVBoxLayout(self.dates_box)
