@@ -473,8 +473,11 @@ def _copy_into(source: Path, workdir: Path) -> Path:
             side = source.with_name(source.name + suffix)
             try:
                 handle = _open_regular(side, side.name)
-            except FileRejected:
-                continue  # none there (or not an ordinary file, which SQLite would not use either)
+            except FileRejected as exc:
+                if exc.reason in ("missing", "not_regular", "not_sqlite"):
+                    continue  # none there, or something SQLite would not use either
+                raise _reject(exc.reason, f"{source.name} cannot be opened: {side.name} beside it, which "
+                                          f"holds part of its content, cannot be read; copy both somewhere you can read them.")
             with handle as src:
                 if os.fstat(src.fileno()).st_size == 0:
                     continue

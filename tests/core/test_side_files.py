@@ -303,3 +303,21 @@ def test_an_unknown_format_version_byte_is_refused_at_open(tmp_path, offset, val
     assert info.value.reason == "damaged" and "plan.cswb" in text
     assert text.endswith(".") and text.count(". ") == 0 and "format" in text
     assert not any(planfile.paths.working_dir().iterdir())
+
+
+def test_an_unreadable_journal_beside_the_plan_is_not_silently_skipped(tmp_path, monkeypatch):
+    plan = make_plan(tmp_path / "plan.cswb", partners=1)
+    journal = plan.with_name("plan.cswb-journal")
+    journal.write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504)
+    real_open = open
+
+    def refusing_open(file, *args, **kwargs):
+        if Path(file) == journal:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(planfile, "open", refusing_open, raising=False)  # the module's own `open`
+    with pytest.raises(planfile.FileRejected) as info:
+        planfile.open_plan(plan)
+    assert info.value.reason == "unreadable" and "plan.cswb-journal" in str(info.value)
+    assert not any(planfile.paths.working_dir().iterdir())
