@@ -503,7 +503,7 @@ def _roll_back_interrupted_write(copy: Path) -> None:
     journal, wal = (copy.with_name(copy.name + s) for s in ("-journal", "-wal"))
     try:
         with open(copy, "rb") as f:
-            wal_mode = f.read(20)[18:20] == b"\x02\x02"
+            wal_mode = 2 in f.read(20)[18:20]  # either format byte says write-ahead log
     except OSError:
         wal_mode = False
     if journal.exists() or wal.exists() or wal_mode:
