@@ -80,6 +80,27 @@ def report_first_show(app, window, target: str) -> None:
     timer.start()
 
 
+def open_at_start(window, file: str | None, demo: bool) -> list:
+    """Unsaved work that survived a crash is offered back first, whatever the program was started
+    with; if it is recovered, the file (or the demo) asked for opens in a window of its own."""
+    skip = os.path.abspath(file) if file else None
+    window.offer_recovery(skip=skip)
+    if not file and not demo:
+        return [window]
+    target = window
+    if window.session is not None:
+        target = type(window)()
+        target.show()
+    if file:
+        target.open_path(file)
+    else:
+        target.open_demo()
+    if target is not window and target.session is None:
+        target.close()
+        return [window]
+    return [window] if target is window else [window, target]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parse(argv)
@@ -112,12 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook()
     window = MainWindow()
     window.show()
-    if args.file:
-        window.open_path(args.file)
-    elif args.demo:
-        window.open_demo()
-    else:
-        window.offer_recovery()
+    windows = open_at_start(window, args.file, args.demo)  # noqa: F841 - keeps every window alive
     probe = os.environ.get("CSWB_DESKTOP_STARTUP_PROBE")
     if probe:
         report_first_show(app, window, probe)

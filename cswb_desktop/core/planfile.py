@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
+import glob
 import json
 import os
 import shutil
 import sqlite3
+import stat
 import sys
 import uuid
 from contextlib import contextmanager
@@ -31,6 +33,8 @@ BACKUPS_KEPT = 10
 WORKING_NAME = "plan.cswb"
 SESSION_NAME = "session.json"
 LOCK_NAME = "lock"
+# working folders that only live while one operation runs; never offered for recovery
+TEMPORARY_PREFIXES = ("readonly-", "reading-", "opening-", "sharing-")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -62,13 +66,16 @@ def _reject(reason: str, message: str) -> FileRejected:
     return FileRejected(reason, message)
 
 
-def check_header(path: Path) -> int:
-    """Read the 100-byte SQLite header without SQLite; returns the file's schema version."""
-    name = path.name
+def _open_regular(path: Path, name: str):
+    """Open a file for reading only if it is a regular file; a FIFO, a device or a socket named
+    like a plan is refused at once (opening one for reading could wait for ever)."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            header = f.read(100)
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder")
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(name)
+        handle = open(path, "rb", opener=_nonblocking_opener)
     except FileNotFoundError:
         raise _reject("missing", f"{name} could not be found. It may have been moved, renamed or be on a drive that is no longer connected.")
     except IsADirectoryError:
@@ -77,6 +84,32 @@ def check_header(path: Path) -> int:
         raise _reject("unreadable", f"{name} cannot be read: this account has no permission to open it. Copy it somewhere you can read, or ask the person who sent it.")
     except OSError as exc:
         raise _reject("unreadable", f"{name} cannot be read ({exc.strerror or 'input/output error'}). If it is on a USB stick, check that the stick is still connected.")
+    try:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for something else since the stat
+            raise _not_regular(name)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def _nonblocking_opener(path, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _not_regular(name: str) -> FileRejected:
+    return _reject("not_regular", f"{name} is not an ordinary file (it may be a pipe or a device), so it cannot be a plan: choose a plan file ending in .cswb.")
+
+
+def check_header(path: Path) -> int:
+    """Read the 100-byte SQLite header without SQLite; returns the file's schema version."""
+    name = path.name
+    with _open_regular(path, name) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            header = f.read(100)
+        except OSError as exc:
+            raise _reject("unreadable", f"{name} cannot be read ({exc.strerror or 'input/output error'}). If it is on a USB stick, check that the stick is still connected.")
     if size == 0:
         raise _reject("empty", f"{name} is empty: it holds no plan at all. Ask the sender for the file again, or open one of your backups.")
     if not header.startswith(SQLITE_MAGIC):
@@ -86,6 +119,8 @@ def check_header(path: Path) -> int:
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != schema.APPLICATION_ID:
         raise _reject("not_plan", f"{name} is a database, but not a CSWB plan. Check that you picked the right file.")
+    if header[18] not in (1, 2) or header[19] not in (1, 2):  # 1: rollback journal, 2: write-ahead log
+        raise _reject("damaged", f"{name} is damaged or was written in a file format this program does not know (format bytes {header[18]} and {header[19]}), so it was not opened: ask the sender for a fresh copy, or open one of your backups.")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
@@ -455,13 +490,30 @@ def _open_working(workdir: Path, *, read_only: bool = False) -> Plan:
     return Plan(conn, paths.device_id(), read_only=read_only)
 
 
+SIDE_SUFFIXES = ("-journal", "-wal", "-shm")  # the files SQLite keeps beside a database
+
+
 def _copy_into(source: Path, workdir: Path) -> Path:
+    """Copy the file, and the `-journal` or `-wal` another program may have left beside it, into the
+    private folder. A `-shm` is never needed: SQLite rebuilds it from the `-wal`."""
     target = workdir / WORKING_NAME
     try:
-        shutil.copyfile(source, target)
-        journal = source.with_name(source.name + "-journal")
-        if journal.is_file() and journal.stat().st_size > 0:
-            shutil.copyfile(journal, target.with_name(target.name + "-journal"))
+        with _open_regular(source, source.name) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        for suffix in ("-journal", "-wal"):
+            side = source.with_name(source.name + suffix)
+            try:
+                handle = _open_regular(side, side.name)
+            except FileRejected as exc:
+                if exc.reason in ("missing", "not_regular", "not_sqlite"):
+                    continue  # none there, or something SQLite would not use either
+                raise _reject(exc.reason, f"{source.name} cannot be opened: {side.name} beside it, which "
+                                          f"holds part of its content, cannot be read; copy both somewhere you can read them.")
+            with handle as src:
+                if os.fstat(src.fileno()).st_size == 0:
+                    continue
+                with open(target.with_name(target.name + suffix), "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
     except FileNotFoundError:
         raise _reject("missing", f"{source.name} could not be found. It may have been moved, renamed or be on a drive that is no longer connected.")
     except PermissionError:
@@ -474,22 +526,30 @@ def _copy_into(source: Path, workdir: Path) -> Path:
 
 
 def _roll_back_interrupted_write(copy: Path) -> None:
-    """A `-journal` beside the file means another program was interrupted while writing it; the
-    file alone then holds a half-written change. SQLite undoes it here, in the private copy, just
-    as it would have in place; what is left is checked like any file."""
-    journal = copy.with_name(copy.name + "-journal")
-    if not journal.exists():
-        return
+    """Settle what another program left beside the file, in the private copy only. A `-journal`
+    means it was interrupted while writing: SQLite undoes the half-written change. A `-wal` holds
+    changes it had committed but not yet written into the file: SQLite writes them in, so the
+    coordinator sees the latest content. Either way what is left is one plain file, in rollback
+    journal mode, checked like any file afterwards."""
+    journal, wal = (copy.with_name(copy.name + s) for s in ("-journal", "-wal"))
     try:
-        conn = sqlite3.connect(str(copy), isolation_level=None)
+        with open(copy, "rb") as f:
+            wal_mode = 2 in f.read(20)[18:20]  # either format byte says write-ahead log
+    except OSError:
+        wal_mode = False
+    if journal.exists() or wal.exists() or wal_mode:
         try:
-            harden(conn)
-            conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        pass  # verify_copy says what is wrong with what is left
-    journal.unlink(missing_ok=True)
+            conn = sqlite3.connect(str(copy), isolation_level=None)
+            try:
+                harden(conn)
+                conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+                conn.execute("PRAGMA journal_mode = DELETE").fetchone()  # checkpoints a -wal
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            pass  # verify_copy says what is wrong with what is left
+    for suffix in SIDE_SUFFIXES:
+        copy.with_name(copy.name + suffix).unlink(missing_ok=True)
 
 
 def _checked_copy(source: Path, prefix: str) -> Path:
@@ -649,74 +709,253 @@ def compact_size(conn: sqlite3.Connection) -> int:
 
 
 def _remove_stale_temporaries(folder: Path, name: str) -> None:
-    """A save cut off by a crash or a pulled stick can leave its hidden temporary file behind."""
+    """A save cut off by a crash or a pulled stick can leave its hidden temporary file behind, with
+    SQLite's own side files of it, and the target's stale side files that were set aside."""
+    base = glob.escape(f".{name}.")
     try:
-        leftovers = list(folder.glob(f".{name}.*.saving"))
+        leftovers = [p for pattern in (base + "*.saving", base + "*.saving-*", base + "*.stale-*")
+                     for p in folder.glob(pattern)]
     except OSError:
         return
     for leftover in leftovers:
+        _remove_quietly(leftover)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except OSError:
+        pass
+
+
+# SQLite's locks on a database file (the same bytes on every system; see SQLite's os.h).
+_PENDING_BYTE = 0x40000000
+_SHARED_FIRST = _PENDING_BYTE + 2
+_SHARED_SIZE = 510
+_SHM_DMS_BYTE = 128  # held (shared) by every connection that has the file open in WAL mode
+
+
+def _lock_held_elsewhere(path: Path, start: int, length: int, *, exclusive: bool) -> bool:
+    """Whether another process holds a lock that conflicts with taking (and at once dropping) this
+    one. Nothing is written; the file is opened without following a FIFO's wait."""
+    if sys.platform == "win32":  # pragma: no cover - there SQLite's locks keep the file from being replaced
+        return False
+    import fcntl
+    flags = (os.O_RDWR if exclusive else os.O_RDONLY) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
         try:
-            leftover.unlink()
-        except OSError:
-            pass
+            fcntl.lockf(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB, length, start)
+        except OSError as exc:
+            return exc.errno in (errno.EACCES, errno.EAGAIN)
+        fcntl.lockf(fd, fcntl.LOCK_UN, length, start)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _refuse_if_busy(real: Path, name: str) -> None:
+    """Before replacing a file, make sure no other program (a database tool) is in the middle of
+    changing it or has it open in WAL mode: replacing it under that program would let it write its
+    journal or log beside the new file, and SQLite would later replay that onto it. This only asks
+    for locks the way SQLite does and lets them go at once; the file itself is never opened by SQLite,
+    so a stale journal or log can never be replayed onto it here."""
+    if not real.is_file():
+        return
+    if _lock_held_elsewhere(real, _PENDING_BYTE, 2, exclusive=False):
+        raise SaveError(f"{name} is being changed by another program right now, such as a database tool, "
+                        f"so it was not replaced: close that program and save again; your work is safe in the meantime.")
+    wal, shm = (real.with_name(real.name + s) for s in ("-wal", "-shm"))
+    if wal.exists() or shm.exists():
+        if (_lock_held_elsewhere(shm, _SHM_DMS_BYTE, 1, exclusive=True)
+                or _lock_held_elsewhere(real, _SHARED_FIRST, _SHARED_SIZE, exclusive=True)):
+            raise SaveError(f"{name} is open in another program, such as a database tool, so it was not "
+                            f"replaced: close it there and save again; your work is safe in the meantime.")
+
+
+def _set_side_files_aside(real: Path, tag: str) -> list[tuple[Path, Path]]:
+    """Move the target's `-journal`, `-wal` and `-shm` out of SQLite's sight before the new file takes
+    its place (nobody uses them: `_refuse_if_busy` made sure). Done before the swap, so a crash at
+    any moment never leaves an old journal or log beside the new file; the journal goes first, so a
+    crash half-way leaves the old file with side files SQLite can still use on it."""
+    moved = []
+    for suffix in SIDE_SUFFIXES:
+        side = real.with_name(real.name + suffix)
+        if os.path.lexists(side):
+            aside = real.with_name(f".{real.name}.{tag}.stale{suffix}")
+            os.replace(side, aside)
+            moved.append((side, aside))
+    return moved
+
+
+def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
+    query_only = conn.execute("PRAGMA query_only").fetchone()[0]
+    if query_only:  # a read-only session may still save a copy; only its own copy is guarded
+        conn.execute("PRAGMA query_only = OFF")
+    try:
+        conn.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        if query_only:
+            conn.execute("PRAGMA query_only = ON")
+
+
+def _copy_contents(source: Path) -> Callable[[Path], None]:
+    def fill(tmp: Path) -> None:
+        with open(source, "rb") as src, open(tmp, "r+b") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.truncate()
+    return fill
 
 
 def write_plan_file(conn: sqlite3.Connection, target: Path, *, without_contact_details: bool = False,
                     progress: Callable[[str], None] | None = None) -> None:
     """The one way a plan reaches a user-visible file: VACUUM INTO a temporary file beside the
-    target, flush, swap in. On any failure the target is untouched and the temporary file gone."""
+    target, flush, swap in. On any failure the target is untouched and the temporary file gone.
+
+    A copy without contact details is built and stripped completely in this computer's private
+    working folder first; only the finished file goes to the target's drive, the same safe way."""
+    if not without_contact_details:
+        _replace_file(target, lambda tmp: _vacuum_into(conn, tmp), progress)
+        return
     target = Path(os.path.abspath(target))
-    folder = target.parent
-    if target.is_dir():
+    try:
+        workdir = _new_workdir("sharing")
+    except OSError as exc:
+        raise SaveError(_private_space_sentence(exc, target)) from exc
+    lock = _Lock(workdir / LOCK_NAME)
+    try:
+        lock.acquire()
+        built = workdir / "shared.cswb"
+        try:
+            if progress:
+                progress("Preparing the copy without contact details")
+            _vacuum_into(conn, built)
+            _remove_contact_details(built)
+        except (OSError, sqlite3.Error) as exc:
+            raise SaveError(_private_space_sentence(exc, target)) from exc
+        _replace_file(target, _copy_contents(built), progress)
+    finally:
+        lock.release()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _private_space_sentence(exc: BaseException, target: Path) -> str:
+    return (f"The copy {target.name} could not be prepared in this computer's working folder "
+            f"({getattr(exc, 'strerror', None) or exc}), so nothing was written: free some space on this "
+            f"computer and try again; your work is safe in the meantime.")
+
+
+def _replace_file(target: Path, fill: Callable[[Path], None],
+                  progress: Callable[[str], None] | None = None) -> None:
+    """Fill a temporary file beside the real target, flush it, and swap it into place.
+
+    A symbolic link is followed, so the file it points at is updated and the link kept; the file's
+    permissions are kept too. Nobody else may be writing the target, and the target's stale SQLite
+    side files are moved out of the way first, so no old journal or log is ever replayed onto it."""
+    target = Path(os.path.abspath(target))
+    real = Path(os.path.realpath(target))
+    folder = real.parent
+    if real.is_dir():
         raise SaveError(f"{target} is a folder. Choose a file name for the plan.")
     if not folder.is_dir():
         raise SaveError(save_error_sentence(FileNotFoundError(errno.ENOENT, "missing"), target))
-    _remove_stale_temporaries(folder, target.name)
-    tmp = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.saving"
+    try:
+        existing = os.stat(real)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise SaveError(save_error_sentence(exc, target)) from exc
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise SaveError(f"{target.name} is not an ordinary file (it may be a pipe or a device), so the plan "
+                        f"cannot be saved over it: choose another name with Save As.")
+    _refuse_if_busy(real, target.name)
+    _remove_stale_temporaries(folder, real.name)
+    tag = uuid.uuid4().hex[:8]
+    tmp = folder / f".{real.name}.{tag}.saving"
+    moved: list[tuple[Path, Path]] = []
+    replaced = False
     try:
         if progress:
             progress("Writing a clean copy")
         # Made here first, so that a read-only folder or drive is reported by the system with its
-        # reason; SQLite would only say that it cannot open the file. VACUUM INTO fills it.
+        # reason; SQLite would only say that it cannot open the file. The fill writes into it.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        os.close(os.open(tmp, flags, 0o644))
-        query_only = conn.execute("PRAGMA query_only").fetchone()[0]
-        if query_only:  # a read-only session may still save a copy; only its own copy is guarded
-            conn.execute("PRAGMA query_only = OFF")
-        try:
-            conn.execute("VACUUM INTO ?", (str(tmp),))
-        finally:
-            if query_only:
-                conn.execute("PRAGMA query_only = ON")
-        if without_contact_details:
-            _remove_contact_details(tmp)
+        os.close(os.open(tmp, flags, 0o644 if existing is None else 0o600))
+        fill(tmp)
+        if existing is not None:
+            try:
+                os.chmod(tmp, stat.S_IMODE(existing.st_mode))
+            except OSError:
+                pass  # a drive without permissions (FAT): nothing to keep
         if progress:
             progress("Making sure it is on the disk")
         _fsync_file(tmp)
-        os.replace(tmp, target)
+        moved = _set_side_files_aside(real, tag)
+        os.replace(tmp, real)
+        replaced = True
         _fsync_dir(folder)
     except (OSError, sqlite3.Error) as exc:
         try:
             tmp.unlink()
         except OSError:
             pass
+        if not replaced:
+            for side, aside in reversed(moved):  # the old file goes on as it was, side files and all
+                try:
+                    os.replace(aside, side)
+                except OSError:
+                    pass
+            moved = []
         raise SaveError(save_error_sentence(exc, target)) from exc
     finally:
-        for side in (tmp.with_name(tmp.name + "-journal"),):
-            try:
-                side.unlink()
-            except OSError:
-                pass
+        for suffix in SIDE_SUFFIXES:
+            _remove_quietly(tmp.with_name(tmp.name + suffix))
+        for _side, aside in moved:
+            _remove_quietly(aside)
+
+
+CONTACT_COLUMNS = ("contact_name", "email", "phone")  # of partner (merge.CONTACT_COLUMNS)
 
 
 def _remove_contact_details(path: Path) -> None:
-    """Blank partners' personal contact fields in a copy, leaving no trace in free pages."""
+    """Blank partners' personal contact fields in a private copy — in the partner table and in every
+    earlier version of a record kept in `history` — leaving no trace in free pages. SQLite's
+    statistics tables (which can hold sampled values) are emptied too."""
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:
+        harden(conn)
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("BEGIN")
         conn.execute("UPDATE partner SET contact_name = '', email = '', phone = ''")
+        changed, unreadable = [], []
+        for history_id, data in conn.execute("SELECT id, data FROM history").fetchall():
+            try:
+                row = json.loads(data) if isinstance(data, (str, bytes)) else None
+            except ValueError:
+                row = None
+            if not isinstance(row, dict):
+                unreadable.append((history_id,))  # no way to tell what it holds: it does not travel
+                continue
+            if any(row.get(c) not in (None, "") for c in CONTACT_COLUMNS if c in row):
+                for c in CONTACT_COLUMNS:
+                    if c in row:
+                        row[c] = ""
+                changed.append((json.dumps(row, ensure_ascii=False), history_id))
+        conn.executemany("UPDATE history SET data = ? WHERE id = ?", changed)
+        conn.executemany("DELETE FROM history WHERE id = ?", unreadable)
+        for (stats,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                     "AND name IN ('sqlite_stat1', 'sqlite_stat4')").fetchall():
+            conn.execute(f"DELETE FROM {stats}")
         conn.execute("INSERT INTO meta(key, value) VALUES('contact_details_removed', '1') "
                      "ON CONFLICT(key) DO UPDATE SET value = '1'")
         conn.execute("COMMIT")
@@ -779,7 +1018,7 @@ class Recoverable:
 def _recoverable_in(workdir: Path) -> Recoverable | None:
     """The working copy in `workdir` if it holds edits that were never saved (caller holds the lock)."""
     copy = workdir / WORKING_NAME
-    if not copy.exists() or workdir.name.startswith(("readonly-", "reading-", "opening-")):
+    if not copy.exists() or workdir.name.startswith(TEMPORARY_PREFIXES):
         return None
     info = _read_session_info(workdir)
     try:
@@ -806,7 +1045,7 @@ def find_recoverable() -> list[Recoverable]:
     found = []
     root = paths.working_dir()
     for workdir in sorted(p for p in root.iterdir() if p.is_dir()):
-        if workdir.name.startswith(("readonly-", "reading-", "opening-")):
+        if workdir.name.startswith(TEMPORARY_PREFIXES):
             lock = _Lock(workdir / LOCK_NAME)
             if lock.acquire():  # a leftover of a program that died: nobody needs it
                 lock.release()

@@ -482,11 +482,14 @@ class MainWindow(QMainWindow):
             self._remember(Path(path))
         return True
 
-    def offer_recovery(self) -> None:
-        """At start: offer back plans whose unsaved edits survived a crash."""
+    def offer_recovery(self, skip: str | None = None) -> None:
+        """At start: offer back plans whose unsaved edits survived a crash (except those of `skip`,
+        the file about to be opened, which opening it asks about)."""
         for item in planfile.find_recoverable():
             if self.session is not None:
                 break
+            if skip and item.source and os.path.normcase(str(item.source)) == os.path.normcase(skip):
+                continue
             answer = self.ask_recover(item)
             if answer == "recover":
                 try:
