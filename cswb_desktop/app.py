@@ -37,8 +37,10 @@ def install_excepthook() -> None:
         if QApplication.instance() is not None:
             QMessageBox.critical(
                 None, "cswb-desktop",
-                "Something went wrong that cswb-desktop did not expect. Your edits so far are kept in "
-                f"the working copy and will be offered back if needed.\n\nDetails were written to {log_file}.")
+                QApplication.translate(
+                    "app", "Something went wrong that cswb-desktop did not expect; every edit that reached "
+                    "the plan is in its working copy, which is offered back at the next start if the "
+                    "program closes before you save, and the details were written to %s.") % log_file)
 
     sys.excepthook = hook
 

@@ -292,18 +292,13 @@ def _merge_in_place(mine_path: Path, theirs, prefer: str):
 
 def _merge_into_new_file(mine_path: Path, out: Path, theirs, prefer: str):
     """Merge into a private copy of MINE and save that as OUT; MINE itself is only read."""
-    import shutil
     import tempfile
 
     from .core import merge, paths
 
     planfile.check_header(mine_path)
     with tempfile.TemporaryDirectory(prefix="merge-", dir=paths.data_dir()) as folder:
-        staged = Path(folder) / mine_path.name
-        try:
-            shutil.copyfile(mine_path, staged)
-        except OSError as exc:
-            raise CommandFailed(f"{mine_path.name} could not be read ({exc.strerror or exc}).") from exc
+        staged = planfile.stage_copy(mine_path, Path(folder))
         session = planfile.open_plan(staged)
         try:
             review = merge.preview(session.plan, theirs, prefer=prefer)

@@ -295,3 +295,27 @@ def test_a_write_failure_exits_1_and_leaves_mine_intact(edited, capsys, monkeypa
     assert cli.main(["merge", str(mine), str(theirs)]) == cli.EXIT_FAILED
     assert "not enough space" in capsys.readouterr().err
     assert digest(mine) == before
+
+
+def test_merging_into_a_new_file_takes_the_changes_waiting_in_a_wal_beside_mine(files, tmp_path):
+    """A database tool in WAL mode left a committed change beside MINE that is not yet in the file
+    itself: the merged plan written to OUT holds it, and MINE and its log are left as they were."""
+    mine, theirs = files
+    tool_folder = tmp_path / "tool"
+    tool_folder.mkdir()
+    worked = tool_folder / mine.name
+    shutil.copyfile(mine, worked)
+    tool = sqlite3.connect(str(worked), isolation_level=None)
+    tool.execute("PRAGMA journal_mode = WAL")
+    tool.execute("PRAGMA wal_autocheckpoint = 0")
+    tool.execute("INSERT INTO partner(id, created_at, modified_at, modified_by, organisation) "
+                 "VALUES('p-wal', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'tool', 'Only in the log')")
+    shutil.copyfile(worked, mine)
+    shutil.copyfile(worked.with_name(worked.name + "-wal"), mine.with_name(mine.name + "-wal"))
+    tool.close()
+    before = digest(mine), digest(mine.with_name(mine.name + "-wal"))
+    out = tmp_path / "merged.cswb"
+    result = run("merge", str(mine), str(theirs), "-o", str(out), env_home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert "Only in the log" in read(out, lambda plan: [p.organisation for p in plan.partners.list()])
+    assert (digest(mine), digest(mine.with_name(mine.name + "-wal"))) == before

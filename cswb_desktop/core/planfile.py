@@ -493,10 +493,10 @@ def _open_working(workdir: Path, *, read_only: bool = False) -> Plan:
 SIDE_SUFFIXES = ("-journal", "-wal", "-shm")  # the files SQLite keeps beside a database
 
 
-def _copy_into(source: Path, workdir: Path) -> Path:
+def _copy_into(source: Path, workdir: Path, name: str = WORKING_NAME) -> Path:
     """Copy the file, and the `-journal` or `-wal` another program may have left beside it, into the
     private folder. A `-shm` is never needed: SQLite rebuilds it from the `-wal`."""
-    target = workdir / WORKING_NAME
+    target = workdir / name
     try:
         with _open_regular(source, source.name) as src, open(target, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
@@ -523,6 +523,12 @@ def _copy_into(source: Path, workdir: Path) -> Path:
             raise _reject("no_space", f"There is not enough free disk space to open {source.name}. Free some space and try again.")
         raise _reject("unreadable", f"{source.name} could not be read ({exc.strerror or 'input/output error'}). If it is on a USB stick, check that it is still connected.")
     return target
+
+
+def stage_copy(source: Path, folder: Path) -> Path:
+    """A private copy of `source` under its own name in `folder`, with whatever side file holds part
+    of its content, for a command that must work on a copy and never on the user's file."""
+    return _copy_into(Path(os.path.abspath(source)), folder, Path(source).name)
 
 
 def _roll_back_interrupted_write(copy: Path) -> None:
@@ -995,12 +1001,18 @@ def list_backups(path: Path) -> list[Path]:
     return sorted(folder.glob(f"*{PLAN_SUFFIX}"), reverse=True)
 
 
-def _discard_dir(workdir: Path, keep_backup_as: Path | None) -> None:
-    """Remove a working folder, keeping its copy among the backups when it holds unsaved edits."""
+def _discard_dir(workdir: Path, keep_backup_as: Path | None) -> bool:
+    """Remove a working folder, keeping its copy among the backups when it holds unsaved edits.
+    When that backup cannot be made (the program's own drive is full, say), the folder stays where
+    it is, so the edits are offered back at the next start rather than lost; returns whether the
+    folder is gone."""
     copy = workdir / WORKING_NAME
     if copy.exists():
-        keep_backup(copy, reference=keep_backup_as or Path(workdir.name + PLAN_SUFFIX), label="unsaved")
+        kept = keep_backup(copy, reference=keep_backup_as or Path(workdir.name + PLAN_SUFFIX), label="unsaved")
+        if kept is None:
+            return False
     shutil.rmtree(workdir, ignore_errors=True)
+    return True
 
 
 @dataclass(frozen=True)

@@ -169,9 +169,11 @@ class ExportActions:
         if not path.lower().endswith(".docx"):
             path += ".docx"
 
+        notes: list[str] = []
+
         def work(progress):
             if report == "plan":
-                return export_plan(plan, path, progress=progress, **options)
+                return export_plan(plan, path, progress=progress, notes=notes, **options)
             return export_progress_report(plan, path, progress=progress, **options)
 
         try:
@@ -182,7 +184,7 @@ class ExportActions:
         except ExportError as exc:
             window.show_error(QCoreApplication.translate("export", "Could not export"), str(exc))
             return None
-        window.offer_folder(Path(written))
+        window.offer_folder(Path(written), notes)
         return Path(written)
 
     def export_board(self) -> Path | None:
@@ -213,12 +215,14 @@ def open_containing_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
-def ask_open_folder(parent: QWidget, path: Path) -> None:
+def ask_open_folder(parent: QWidget, path: Path, notes: list[str] | None = None) -> None:
+    """Say where the file went, with a sentence for anything the export left out (a logo that is
+    not a safe picture, say), and offer to open the folder or the document."""
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
+    box.setIcon(QMessageBox.Icon.Warning if notes else QMessageBox.Icon.Information)
     box.setWindowTitle(QCoreApplication.translate("export", "Export finished"))
     box.setText(QCoreApplication.translate("export", "Saved %s.") % path.name)
-    box.setInformativeText(str(path.parent))
+    box.setInformativeText("\n\n".join([*(notes or []), str(path.parent)]))
     folder = box.addButton(QCoreApplication.translate("export", "Open &Folder"), QMessageBox.ButtonRole.AcceptRole)
     document = box.addButton(QCoreApplication.translate("export", "Open &Document"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)

@@ -395,8 +395,8 @@ class MainWindow(QMainWindow):
         return path
 
     @_returns_focus
-    def offer_folder(self, path: Path) -> None:
-        ask_open_folder(self, path)
+    def offer_folder(self, path: Path, notes: list[str] | None = None) -> None:
+        ask_open_folder(self, path, notes)
 
     @_returns_focus
     def ask_merge_path(self) -> str:

@@ -428,6 +428,28 @@ def test_close_with_discard_keeps_a_backup_and_nothing_recoverable(saved):
     assert any("Thrown away" in partner_names(b) for b in planfile.list_backups(saved))
 
 
+def test_discarding_when_no_backup_can_be_made_keeps_the_edits_recoverable(saved, monkeypatch):
+    """The program's own drive is full: the backup of the discarded edits fails, so the working
+    copy must stay (offered back at the next start) instead of being deleted with nothing kept."""
+    session = planfile.open_plan(saved)
+    session.plan.partners.add(organisation="Kept despite a full drive")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(planfile.shutil, "copyfile", full)
+        session.close(discard=True)
+    assert not [b for b in planfile.list_backups(saved) if b.name.endswith("-unsaved.cswb")]
+    found = planfile.find_recoverable()
+    assert len(found) == 1 and found[0].source == Path(os.path.abspath(saved))
+    recovered = planfile.recover(found[0])
+    try:
+        assert "Kept despite a full drive" in [p.organisation for p in recovered.plan.partners.list()]
+    finally:
+        recovered.close(discard=True)
+
+
 def test_untitled_plan_closed_without_saving_is_not_kept(sessions):
     session = planfile.new_plan(community="Never saved")
     session.close()

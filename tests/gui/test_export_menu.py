@@ -17,7 +17,8 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.errors, w.offered = [], []
     w.show_error = lambda title, text: w.errors.append(text)
-    w.offer_folder = lambda path: w.offered.append(path)
+    w.notes = []
+    w.offer_folder = lambda path, notes=None: (w.offered.append(path), w.notes.append(notes or []))
     w.ask_unsaved = lambda: "discard"
     w.open_demo()
     yield w
@@ -36,6 +37,30 @@ def test_export_plan_writes_the_document_and_offers_the_folder(window, tmp_path)
     assert window.offered == [target] and not window.errors
     text = document_text(target)
     assert "Birch Narrows" in text and "Draft" in text
+
+
+def test_a_logo_left_out_of_the_document_is_said_when_the_export_finishes(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from cswb_desktop.gui import export_actions
+
+    outside = tmp_path / "on-this-computer.png"
+    outside.write_bytes(b"\x89PNG\r\n\x1a\n")
+    window.session.plan.update_profile(
+        logo=(f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+              f'width="8" height="8"><image xlink:href="{outside}" width="8" height="8"/></svg>').encode(),
+        logo_type="image/svg+xml")
+    target = tmp_path / "plan.docx"
+    window.ask_export_options = lambda report, adopted: {"draft": True, "template": None}
+    window.ask_export_path = lambda suggested, file_filter: str(target)
+    window.export_plan_action.trigger()
+    assert window.offered == [target] and not window.errors
+    assert len(window.notes[0]) == 1 and "logo was left out" in window.notes[0][0]
+    # the real message box shows that sentence above the folder
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.informativeText()) or 0)
+    export_actions.ask_open_folder(window, target, window.notes[0])
+    assert shown and shown[0].startswith(window.notes[0][0]) and shown[0].endswith(str(tmp_path))
 
 
 def test_export_progress_report(window, tmp_path):
