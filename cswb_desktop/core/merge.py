@@ -1515,7 +1515,7 @@ def apply(mine: Plan, preview_: Preview, choices: Mapping[str, str] | None = Non
     if choices is not None and dict(choices) != preview_.choices:
         preview_ = preview_.rechoose(choices)
     if mine.revision != preview_.mine.revision or mine.device_id != preview_.mine.device_id:
-        raise MergeError("The plan has changed since this merge was reviewed. Review the merge again.",
+        raise MergeError("The plan has changed since this merge was reviewed, so review the merge again.",
                          "plan_changed")
     out = preview_.outcome
     before = BeforeImage()

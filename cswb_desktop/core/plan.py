@@ -284,8 +284,8 @@ class Plan:
     def transaction(self) -> Iterator[Change]:
         """One atomic unit; nested calls join the outer one. Listeners hear after the commit."""
         if self.read_only:
-            raise ReadOnlyPlan("This plan is open read-only, so it cannot be changed. "
-                               "Use File › Save As to keep your own copy.")
+            raise ReadOnlyPlan("This plan is open read-only, so it cannot be changed: "
+                               "use File › Save As to keep your own copy.")
         outermost = self._depth == 0
         if outermost:
             self._pending = Change()

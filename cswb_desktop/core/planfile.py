@@ -77,13 +77,13 @@ def _open_regular(path: Path, name: str):
             raise _not_regular(name)
         handle = open(path, "rb", opener=_nonblocking_opener)
     except FileNotFoundError:
-        raise _reject("missing", f"{name} could not be found. It may have been moved, renamed or be on a drive that is no longer connected.")
+        raise _reject("missing", f"{name} could not be found; it may have been moved, renamed or be on a drive that is no longer connected.")
     except IsADirectoryError:
-        raise _reject("not_sqlite", f"{name} is a folder, not a plan file. Choose a file ending in .cswb.")
+        raise _reject("not_sqlite", f"{name} is a folder, not a plan file; choose a file ending in .cswb.")
     except PermissionError:
-        raise _reject("unreadable", f"{name} cannot be read: this account has no permission to open it. Copy it somewhere you can read, or ask the person who sent it.")
+        raise _reject("unreadable", f"{name} cannot be read: this account has no permission to open it, so copy it somewhere you can read, or ask the person who sent it.")
     except OSError as exc:
-        raise _reject("unreadable", f"{name} cannot be read ({exc.strerror or 'input/output error'}). If it is on a USB stick, check that the stick is still connected.")
+        raise _reject("unreadable", f"{name} cannot be read ({exc.strerror or 'input/output error'}); if it is on a USB stick, check that the stick is still connected.")
     try:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for something else since the stat
             raise _not_regular(name)
@@ -109,26 +109,26 @@ def check_header(path: Path) -> int:
             size = os.fstat(f.fileno()).st_size
             header = f.read(100)
         except OSError as exc:
-            raise _reject("unreadable", f"{name} cannot be read ({exc.strerror or 'input/output error'}). If it is on a USB stick, check that the stick is still connected.")
+            raise _reject("unreadable", f"{name} cannot be read ({exc.strerror or 'input/output error'}); if it is on a USB stick, check that the stick is still connected.")
     if size == 0:
-        raise _reject("empty", f"{name} is empty: it holds no plan at all. Ask the sender for the file again, or open one of your backups.")
+        raise _reject("empty", f"{name} is empty: it holds no plan at all, so ask the sender for the file again, or open one of your backups.")
     if not header.startswith(SQLITE_MAGIC):
-        raise _reject("not_sqlite", f"{name} is not a CSWB plan file (it is not a SQLite database). Check that you picked the right file; plan files end in .cswb.")
+        raise _reject("not_sqlite", f"{name} is not a CSWB plan file (it is not a SQLite database): check that you picked the right file, since plan files end in .cswb.")
     if len(header) < 100:
-        raise _reject("damaged", f"{name} is damaged: the file is cut short. Ask the sender for a fresh copy, or open one of your backups.")
+        raise _reject("damaged", f"{name} is damaged: the file is cut short, so ask the sender for a fresh copy, or open one of your backups.")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != schema.APPLICATION_ID:
-        raise _reject("not_plan", f"{name} is a database, but not a CSWB plan. Check that you picked the right file.")
+        raise _reject("not_plan", f"{name} is a database, but not a CSWB plan: check that you picked the right file.")
     if header[18] not in (1, 2) or header[19] not in (1, 2):  # 1: rollback journal, 2: write-ahead log
         raise _reject("damaged", f"{name} is damaged or was written in a file format this program does not know (format bytes {header[18]} and {header[19]}), so it was not opened: ask the sender for a fresh copy, or open one of your backups.")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
-        raise _reject("damaged", f"{name} is damaged: its header is not valid. Ask the sender for a fresh copy, or open one of your backups.")
+        raise _reject("damaged", f"{name} is damaged: its header is not valid, so ask the sender for a fresh copy, or open one of your backups.")
     pages_in_header = int.from_bytes(header[28:32], "big")
     header_pages_valid = header[24:28] == header[92:96] and pages_in_header > 0
     if size % page_size or (header_pages_valid and size < pages_in_header * page_size):
-        raise _reject("damaged", f"{name} is damaged: the file is cut short, perhaps by an interrupted copy. Ask the sender for a fresh copy, or open one of your backups.")
+        raise _reject("damaged", f"{name} is damaged: the file is cut short, perhaps by an interrupted copy, so ask the sender for a fresh copy, or open one of your backups.")
     return int.from_bytes(header[60:64], "big")
 
 
@@ -366,7 +366,7 @@ class PlanSession:
     def save_as(self, target: Path, progress: Callable[[str], None] | None = None) -> Path:
         """Write the plan to `target` and make that the file this session saves to."""
         if self.read_only:
-            raise SaveError("This plan is open read-only. Use Save a Copy to keep your own version under another name.")
+            raise SaveError("This plan is open read-only: use Save a Copy to keep your own version under another name.")
         target = Path(os.path.abspath(target))
         revision = self.plan.revision
         moving = self.path is None or plan_key(target) != plan_key(self.path)
@@ -467,7 +467,7 @@ def _refuse_if_open_elsewhere(target: Path) -> None:
     if workdir.exists():
         other = _Lock(workdir / LOCK_NAME)
         if not other.acquire():
-            raise SaveError(f"{target.name} is open in another cswb-desktop window. Close it there first, or choose another name.")
+            raise SaveError(f"{target.name} is open in another cswb-desktop window: close it there first, or choose another name.")
         other.release()
 
 
@@ -515,13 +515,13 @@ def _copy_into(source: Path, workdir: Path, name: str = WORKING_NAME) -> Path:
                 with open(target.with_name(target.name + suffix), "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
     except FileNotFoundError:
-        raise _reject("missing", f"{source.name} could not be found. It may have been moved, renamed or be on a drive that is no longer connected.")
+        raise _reject("missing", f"{source.name} could not be found; it may have been moved, renamed or be on a drive that is no longer connected.")
     except PermissionError:
         raise _reject("unreadable", f"{source.name} cannot be read: this account has no permission to open it.")
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise _reject("no_space", f"There is not enough free disk space to open {source.name}. Free some space and try again.")
-        raise _reject("unreadable", f"{source.name} could not be read ({exc.strerror or 'input/output error'}). If it is on a USB stick, check that it is still connected.")
+        raise _reject("unreadable", f"{source.name} could not be read ({exc.strerror or 'input/output error'}); if it is on a USB stick, check that it is still connected.")
     return target
 
 
@@ -687,23 +687,23 @@ def save_error_sentence(exc: BaseException, target: Path) -> str:
     code = getattr(exc, "errno", None)
     text = str(exc).lower()
     if code == errno.ENOSPC or "disk is full" in text or "database or disk is full" in text:
-        return (f"There is not enough space on the drive to save {target.name}. Free some space or "
-                f"choose another place with Save As; your work is safe in the meantime.")
+        return (f"There is not enough space on the drive to save {target.name}; your work is safe in the "
+                f"meantime, so free some space or choose another place with Save As.")
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
-        return (f"{target.name} cannot be saved in {folder} because that folder is read-only for you. "
-                f"Choose another place with Save As; your work is safe in the meantime.")
+        return (f"{target.name} cannot be saved in {folder} because that folder is read-only for you; your "
+                f"work is safe in the meantime, so choose another place with Save As.")
     if code == errno.ENOENT or not folder.exists():
-        return (f"The folder {folder} is no longer there (was a USB stick removed?). Reconnect it, or "
-                f"choose another place with Save As; your work is safe in the meantime.")
+        return (f"The folder {folder} is no longer there, perhaps because a USB stick was removed; your "
+                f"work is safe in the meantime, so reconnect it or choose another place with Save As.")
     if code == errno.EIO or "disk i/o error" in text:
-        return (f"The drive holding {folder} stopped answering while saving (was a USB stick removed?). "
-                f"The earlier version of {target.name} is unchanged; reconnect the drive and save again.")
+        return (f"The drive holding {folder} stopped answering while saving, perhaps because a USB stick was "
+                f"removed; the earlier version of {target.name} is unchanged, so reconnect the drive and save again.")
     if code == errno.ENAMETOOLONG:
-        return f"The name {target.name} is too long for this drive. Choose a shorter name."
+        return f"The name {target.name} is too long for this drive; choose a shorter name."
     if code == errno.EISDIR:
-        return f"{target} is a folder. Choose a file name for the plan."
-    return (f"{target.name} could not be saved ({getattr(exc, 'strerror', None) or exc}). "
-            f"Try another place with Save As; your work is safe in the meantime.")
+        return f"{target} is a folder; choose a file name for the plan."
+    return (f"{target.name} could not be saved ({getattr(exc, 'strerror', None) or exc}); your work "
+            f"is safe in the meantime, so try another place with Save As.")
 
 
 def compact_size(conn: sqlite3.Connection) -> int:
@@ -870,7 +870,7 @@ def _replace_file(target: Path, fill: Callable[[Path], None],
     real = Path(os.path.realpath(target))
     folder = real.parent
     if real.is_dir():
-        raise SaveError(f"{target} is a folder. Choose a file name for the plan.")
+        raise SaveError(f"{target} is a folder; choose a file name for the plan.")
     if not folder.is_dir():
         raise SaveError(save_error_sentence(FileNotFoundError(errno.ENOENT, "missing"), target))
     try:
