@@ -71,7 +71,7 @@ class TrendStyle:
 
 @dataclass(frozen=True)
 class LegendItem:
-    kind: str  # "baseline", "baseline_undated", "measured", "path", "target", "target_undated"
+    kind: str  # baseline(_undated), measured(_dot), path, target(_undated)
     text: str
     sample: QRectF  # where its little drawing goes
     text_at: QPointF  # the text's baseline origin
@@ -107,8 +107,8 @@ class TrendGeometry:
         return self.plot.left() + self.plot.width() * (day - self.first_day).days / span
 
     def y_of(self, value: float) -> float:
-        span = self.high - self.low or 1.0
-        return self.plot.bottom() - self.plot.height() * (value - self.low) / span
+        span = self.high / 2 - self.low / 2 or 1.0  # halves: no overflow near the float limits
+        return self.plot.bottom() - self.plot.height() * (value / 2 - self.low / 2) / span
 
 
 def value_with_unit(value: float, unit: str) -> str:
@@ -133,7 +133,7 @@ def _legend_entries(trend: Trend, tr: Translate) -> list[tuple[str, str]]:
         entries.append(("baseline", tr(CONTEXT, "Baseline")) if trend.baseline_dated
                        else ("baseline_undated", tr(CONTEXT, "Baseline (no date)")))
     if trend.actuals:
-        entries.append(("measured", tr(CONTEXT, "Measured")))
+        entries.append(("measured" if trend.measured_line else "measured_dot", tr(CONTEXT, "Measured")))
     if trend.path is not None:
         entries.append(("path", tr(CONTEXT, "Straight-line path")))
     if trend.target is not None:
@@ -143,7 +143,7 @@ def _legend_entries(trend: Trend, tr: Translate) -> list[tuple[str, str]]:
 
 
 def _sample_width(kind: str, s: float) -> float:
-    return 12 * s if kind == "baseline" else 26 * s
+    return 12 * s if kind in ("baseline", "measured_dot") else 26 * s
 
 
 def _layout_legend(entries: list[tuple[str, str]], left: float, top: float, width: float,
@@ -388,9 +388,10 @@ def _paint_legend(p: QPainter, g: TrendGeometry, style: TrendStyle) -> None:
         elif item.kind == "baseline_undated":
             p.setPen(_pen(ink, 1.2 * s, Qt.PenStyle.DashDotLine))
             p.drawLine(*ends)
-        elif item.kind == "measured":
-            p.setPen(_pen(style.accent, 2.2 * s))
-            p.drawLine(*ends)
+        elif item.kind in ("measured", "measured_dot"):
+            if item.kind == "measured":
+                p.setPen(_pen(style.accent, 2.2 * s))
+                p.drawLine(*ends)
             p.setPen(_pen(ink, 1.2 * s))
             p.setBrush(style.accent)
             p.drawEllipse(mid, g.marker * 0.9, g.marker * 0.9)

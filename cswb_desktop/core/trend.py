@@ -86,6 +86,12 @@ class Trend:
     def target_dated(self) -> bool:
         return self.target is not None and self.target.day is not None
 
+    @property
+    def measured_line(self) -> bool:
+        """Whether the measured values are joined by a line: two points or more, counting a dated
+        baseline as the line's start."""
+        return len(self.actuals) + (1 if self.baseline_dated else 0) >= 2
+
     def days(self) -> list[_dt.date]:
         found = [p.day for p in self.actuals if p.day is not None]
         for p in (self.baseline, self.target):
@@ -119,7 +125,7 @@ def shape_trend(indicator: Indicator, measurements: Iterable[Measurement],
         return shape
     first, last = day_range(days)
     low, high, step = value_range(shape.values())
-    count = int(round((high - low) / step)) + 1 if step > 0 else 1
+    count = int(round(high / step - low / step)) + 1 if step > 0 else 1
     y_ticks = tuple((v, axis_label(v)) for v in (round(low + i * step, 10) for i in range(min(count, 50))))
     return Trend(name=shape.name, unit=shape.unit, direction=shape.direction, baseline=baseline,
                  actuals=actuals, target=target, path=path, first_day=first, last_day=last,
@@ -154,6 +160,7 @@ def nice_step(span: float, parts: int = 4) -> float:
 def value_range(values: list[float]) -> tuple[float, float, float]:
     """(low, high, step): a range with round ends that holds every value, and its tick step."""
     lo, hi = min(values), max(values)
+    floor_at_zero = lo >= 0
     if hi == lo:
         pad = max(abs(hi) * 0.1, 1.0)
         lo, hi = lo - pad, hi + pad
@@ -164,7 +171,7 @@ def value_range(values: list[float]) -> tuple[float, float, float]:
     high = math.ceil(hi / step - 1e-9) * step
     if high - hi < step * 0.25:  # room above the highest value for its marker and label
         high += step
-    if low < 0 <= lo:  # values that are all zero or more keep zero as the floor
+    if floor_at_zero and low < 0:  # values that are all zero or more keep zero as the floor
         low = 0.0
     return low, high, step
 

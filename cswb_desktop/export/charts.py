@@ -73,7 +73,7 @@ def trend_caption(indicator: Indicator, measurements: list[Measurement],
         keys.append("hollow square = baseline" if trend.baseline_dated
                     else "dash-dot line = baseline (no date recorded)")
     if trend.actuals:
-        keys.append("dots and solid line = measured values")
+        keys.append("dots and solid line = measured values" if trend.measured_line else "dot = measured value")
     if trend.path is not None:
         keys.append("dotted line = straight-line path to the target")
     if trend.target is not None:
