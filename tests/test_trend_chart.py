@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetricsF, QImage
 
 from cswb_desktop.charts import trend_painter
 from cswb_desktop.charts.trend_painter import TrendStyle, layout_trend, render_trend_image
@@ -145,6 +145,15 @@ def test_markers_clear_the_axes_and_the_target_words_cover_no_line(qapp, values,
         line = QPainterPath(g.path[0])
         line.lineTo(g.path[1])
         assert not QPainterPathStroker().createStroke(line).intersects(g.target_label)
+    if trend.target is not None:  # the target's words are on the chart: along its line or in the legend
+        assert g.target_label is not None or any(item.text.startswith("Target 80") or
+                                                 item.text.startswith("Target 24") or
+                                                 item.text.startswith("Target 150") for item in g.legend)
+        if g.target_label is not None:
+            for point in points:
+                assert not g.target_label.contains(point)
+    labelled = [y for (_v, y), label in zip(g.y_ticks, g.y_labels) if label]
+    assert all(a - b >= QFontMetricsF(style.font).height() for a, b in zip(labelled, labelled[1:]))
     for box in g.x_label_rects:  # date labels stay inside the picture
         if box is not None:
             assert 0 <= box.left() and box.right() <= size[0]
@@ -156,6 +165,12 @@ def test_the_report_picture_is_grey_at_200_dpi():
     assert image.format() == QImage.Format.Format_Grayscale8
     assert image.dotsPerMeterX() == round(200 / 0.0254)
     assert (image.width(), image.height()) == (1100, 420)
+    # painted straight into grey, it is the same picture as painted in colour and converted
+    colour = render_trend_image(shape_trend(indicator(**FULL), MEASURED), 1100, 420)
+    converted = colour.convertToFormat(QImage.Format.Format_Grayscale8)
+    worst = max(abs(image.pixelColor(x, y).red() - converted.pixelColor(x, y).red())
+                for x in range(0, 1100, 7) for y in range(0, 420, 5))
+    assert worst <= 24
 
 
 def test_the_painter_needs_no_widgets():

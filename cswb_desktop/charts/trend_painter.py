@@ -13,12 +13,15 @@ markers and text), the keyboard focus and the translation of the words.
 Every series has its own marker and line style — hollow square for the baseline, filled dots on
 a solid line for the measured values, a dotted straight-line path, a dashed target line ending
 in a diamond, a dash-dot line for a baseline without a date — so the chart reads the same
-printed in black and white, and the legend names only what is drawn.
+printed in black and white, and the legend names only what is drawn. The target's value and
+date are written along its line where they cover no marker and no line, or else in the legend;
+value labels that would touch are thinned out, date labels that would touch are left out.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -127,7 +130,7 @@ def target_words(trend: Trend, translate: Translate | None = None) -> str:
     return tr(CONTEXT, "Target {value}").format(value=value_with_unit(t.value, trend.unit))
 
 
-def _legend_entries(trend: Trend, tr: Translate) -> list[tuple[str, str]]:
+def _legend_entries(trend: Trend, tr: Translate, target_in_words: bool = False) -> list[tuple[str, str]]:
     entries = []
     if trend.baseline is not None:
         entries.append(("baseline", tr(CONTEXT, "Baseline")) if trend.baseline_dated
@@ -137,8 +140,11 @@ def _legend_entries(trend: Trend, tr: Translate) -> list[tuple[str, str]]:
     if trend.path is not None:
         entries.append(("path", tr(CONTEXT, "Straight-line path")))
     if trend.target is not None:
-        entries.append(("target", tr(CONTEXT, "Target")) if trend.target_dated
-                       else ("target_undated", tr(CONTEXT, "Target (no date)")))
+        if target_in_words:
+            entries.append(("target" if trend.target_dated else "target_undated", target_words(trend, tr)))
+        else:
+            entries.append(("target", tr(CONTEXT, "Target")) if trend.target_dated
+                           else ("target_undated", tr(CONTEXT, "Target (no date)")))
     return entries
 
 
@@ -153,6 +159,8 @@ def _layout_legend(entries: list[tuple[str, str]], left: float, top: float, widt
     gap, between = 6 * s, 14 * s
     items, x, row = [], left, 0
     for kind, text in entries:
+        room = width - _sample_width(kind, s) - gap
+        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(room, 1.0))
         item_w = _sample_width(kind, s) + gap + fm.horizontalAdvance(text)
         if x > left and x + item_w > left + width:
             x, row = left, row + 1
@@ -166,17 +174,26 @@ def _layout_legend(entries: list[tuple[str, str]], left: float, top: float, widt
 
 def layout_trend(trend: Trend, rect: QRectF, style: TrendStyle,
                  translate: Translate | None = None) -> TrendGeometry | None:
-    """Lay the chart out in `rect`; None when there is nothing to draw."""
+    """Lay the chart out in `rect`; None when there is nothing to draw. The target's words go
+    along its line where they cover no marker and no line, or else into the legend."""
     if not trend.drawable:
         return None
-    tr = translate or _identity
+    g = _layout(trend, rect, style, translate or _identity, target_in_words=False)
+    if trend.target is not None and g.target_label is None:
+        g = _layout(trend, rect, style, translate or _identity, target_in_words=True)
+    return g
+
+
+def _layout(trend: Trend, rect: QRectF, style: TrendStyle, tr: Translate,
+            target_in_words: bool) -> TrendGeometry:
+    assert trend.first_day is not None and trend.last_day is not None
     s = style.scale
     fm = QFontMetricsF(style.font)
     line = fm.height()
     margin = 6 * s
     inner = rect.adjusted(margin, margin, -margin, -margin)
-    legend, legend_h = _layout_legend(_legend_entries(trend, tr), inner.left(), inner.top(),
-                                      inner.width(), fm, s)
+    legend, legend_h = _layout_legend(_legend_entries(trend, tr, target_in_words), inner.left(),
+                                      inner.top(), inner.width(), fm, s)
     labels = [label for _value, label in trend.y_ticks]
     label_w = max((fm.horizontalAdvance(t) for t in labels), default=20.0)
     marker = 4 * s
@@ -189,7 +206,9 @@ def layout_trend(trend: Trend, rect: QRectF, style: TrendStyle,
     g = TrendGeometry(frame, plot, trend.first_day, trend.last_day, trend.low, trend.high, marker,
                       legend=legend)
     g.y_ticks = [(value, g.y_of(value)) for value, _label in trend.y_ticks]
-    g.y_labels = labels
+    spacing = plot.height() / max(len(labels) - 1, 1)
+    stride = max(1, math.ceil(line * 1.05 / spacing)) if spacing > 0 else len(labels)
+    g.y_labels = [label if i % stride == 0 else "" for i, label in enumerate(labels)]  # no overlaps
     b = trend.baseline
     if b is not None:
         if b.day is not None:
@@ -208,7 +227,7 @@ def layout_trend(trend: Trend, rect: QRectF, style: TrendStyle,
                   QPointF(g.x_of(end.day), g.y_of(end.value)))
     g.x_ticks = [(day, g.x_of(day), label) for day, label in trend.x_ticks]
     g.x_label_rects = _x_label_rects(g, fm, inner, s)
-    if t is not None:
+    if t is not None and not target_in_words:
         g.target_words = target_words(trend, tr)
         g.target_label = _target_label_rect(g, fm, s)
     return g
@@ -231,14 +250,14 @@ def _x_label_rects(g: TrendGeometry, fm: QFontMetricsF, inner: QRectF, s: float)
     return rects
 
 
-def _target_label_rect(g: TrendGeometry, fm: QFontMetricsF, s: float) -> QRectF:
+def _target_label_rect(g: TrendGeometry, fm: QFontMetricsF, s: float) -> QRectF | None:
     """Where the target's words go: along its line, at the right end (before the diamond) or
     else the left end, above the line or else below it — the first place that covers no marker
-    and no line and stays inside the axes' box; above at the right when none does."""
+    and no line and stays inside the axes' box; None when there is no such place."""
     assert g.target_y is not None
-    room = g.plot.right() - g.frame.left() - 12 * s
-    g.target_words = fm.elidedText(g.target_words, Qt.TextElideMode.ElideRight, max(room, 10.0))
     width = fm.horizontalAdvance(g.target_words) + 4
+    if width > g.plot.right() - g.frame.left() - 12 * s:
+        return None
     right = g.plot.right() - (g.marker * 2.5 if g.target is not None else 0)
     lefts = (max(right - width, g.frame.left() + 2 * s), g.frame.left() + 4 * s)
     tops = (g.target_y - fm.height() - 3 * s, g.target_y + 3 * s)
@@ -267,7 +286,7 @@ def _target_label_rect(g: TrendGeometry, fm: QFontMetricsF, s: float) -> QRectF:
         grown = rect.adjusted(-grow, -grow, grow, grow)
         return not any(grown.contains(point) for point in markers) and not obstacles.intersects(rect)
 
-    return next((rect for rect in candidates if fits(rect)), candidates[0])
+    return next((rect for rect in candidates if fits(rect)), None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,10 +456,12 @@ def print_style(height_px: int) -> TrendStyle:
 
 
 def render_trend_image(trend: Trend, width_px: int, height_px: int, style: TrendStyle | None = None, *,
-                       translate: Translate | None = None, message: str = "") -> QImage:
-    """The chart in a QImage of the given size (a QGuiApplication must exist: fonts need one)."""
+                       translate: Translate | None = None, message: str = "", grey: bool = False) -> QImage:
+    """The chart in a QImage of the given size (a QGuiApplication must exist: fonts need one);
+    `grey` paints straight into 8-bit grey (for a style of greys: no conversion afterwards)."""
     style = style or print_style(height_px)
-    image = QImage(int(width_px), int(height_px), QImage.Format.Format_RGB32)
+    image_format = QImage.Format.Format_Grayscale8 if grey else QImage.Format.Format_RGB32
+    image = QImage(int(width_px), int(height_px), image_format)
     image.fill(style.paper)
     painter = QPainter(image)
     try:
@@ -455,9 +476,7 @@ def render_trend_png(trend: Trend, width_px: int, height_px: int, *, style: Tren
                      dpi: int = 200, grey: bool = True, translate: Translate | None = None) -> bytes:
     """The chart as PNG bytes at `dpi`; `grey` writes an 8-bit grey PNG (a third of the size and
     twice as fast to encode), for a style that draws only greys."""
-    image = render_trend_image(trend, width_px, height_px, style, translate=translate)
-    if grey:
-        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    image = render_trend_image(trend, width_px, height_px, style, translate=translate, grey=grey)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
