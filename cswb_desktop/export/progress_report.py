@@ -15,7 +15,8 @@ from ..core import framework, measures
 from ..core.checks import add_years, parse_date
 from ..core.plan import Plan
 from ..core.records import Indicator, Outcome, Strategy
-from .charts import trend_alt_text, trend_chart_png
+from ..core.trend import shape_trend
+from .charts import trend_alt_text, trend_caption, trend_chart_png
 from .content import PlanData, language_tag, long_date, plural, short_date, with_unit
 from .output import build_in_steps
 from .sanitize import clip, one_line
@@ -167,18 +168,17 @@ class ProgressReport:
         w.add_text(p, " → target ", bold=True)
         w.add_text(p, self._target(indicator, long=True))
         w.labelled("Status", measures.STATUS_LABELS[status], keep_next=True)
-        if indicator.measure_type != "qualitative" and (usable or indicator.baseline_value is not None):
-            png = None
+        if indicator.measure_type != "qualitative":
+            png = trend = None
             try:
-                png = trend_chart_png(indicator, usable)
+                trend = shape_trend(indicator, usable)
+                png = trend_chart_png(indicator, usable, trend=trend)
             except Exception:  # a chart is worth less than the rest of the report
                 log.exception("a trend chart could not be drawn")
             if png:
                 w.image(png, width_cm=CHART_WIDTH_CM, name="Trend chart",
-                        alt=trend_alt_text(indicator, usable, measures.STATUS_LABELS[status]))
-                w.caption(f"Trend of “{one_line(indicator.name)}”: hollow square = baseline, "
-                          f"dots and solid line = measured values, dotted line = straight-line "
-                          f"path to the target, dashed line and diamond = target.")
+                        alt=trend_alt_text(indicator, usable, measures.STATUS_LABELS[status], trend))
+                w.caption(trend_caption(indicator, usable, trend))
         notes = [m for m in usable if m.note.strip()]
         if indicator.measure_type == "qualitative":
             for m in usable[:-1][-5:]:

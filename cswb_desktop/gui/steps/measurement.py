@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 from ...core import framework, measures, pmf
 from ...core.plan import InUse
 from ...core.records import Indicator, Measurement
+from ...core.trend import shape_trend
 from ..record_panel import RecordPanel
-from ..trend_chart import TrendChart, TrendData, TrendPoint
+from ..trend_chart import TrendChart
 from ..widgets import Column, FieldSpec, RecordForm, StepPage, format_number, page_heading, plain_label
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,17 +39,6 @@ def _date(text: str | None) -> _dt.date | None:
         return _dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-def trend_data(indicator: Indicator, measurements: list[Measurement]) -> TrendData:
-    """What the chart shows for a quantitative indicator: its baseline, dated values and target."""
-    baseline = (TrendPoint(_date(indicator.baseline_on), indicator.baseline_value)
-                if indicator.baseline_value is not None else None)
-    target = (TrendPoint(_date(indicator.target_on), indicator.target_value)
-              if indicator.target_value is not None else None)
-    actuals = tuple(TrendPoint(_date(m.measured_on), m.value)
-                    for m in measures.usable_measurements(indicator, measurements))
-    return TrendData(baseline, actuals, target, indicator.unit)
 
 
 class Page(StepPage):
@@ -564,7 +554,7 @@ class Page(StepPage):
                                               "no chart; its observations are listed under Measurements."),
                                 indicator.name)
         else:
-            data = trend_data(indicator, ms)
+            data = shape_trend(indicator, ms)
             message = "" if data.drawable else self.tr(
                 "Add a baseline, a target or a measurement with its date to see the trend.")
             self.chart.set_data(data, message, indicator.name)
