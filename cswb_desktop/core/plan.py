@@ -23,7 +23,7 @@ from .records import (
     Action, Asset, CategoryStatus, CommitteeMember, Criterion, EngagementActivity,
     EngagementSummary, Evidence, Indicator, LogicModelItem, Measurement, Outcome, Participant,
     Partner, PlanProfile, ProgressUpdate, Record, Risk, RiskCategory, RiskScore, Strategy, Team,
-    field_types, record_from_row, value_to_column,
+    field_types, read_value, record_from_row, value_to_column,
 )
 
 # A fixed namespace so that ids derived from content (links, seeded reference rows) are the same
@@ -561,8 +561,10 @@ class Plan:
             return self.scores.update(record_id, **changes)
 
     def next_strategy_number(self) -> int:
-        row = self.conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM strategy").fetchone()
-        return int(row[0])
+        """One more than the highest number so far; never beyond what a number field may hold."""
+        row = self.conn.execute("SELECT MAX(number) FROM strategy WHERE typeof(number) = 'integer' "
+                                "AND number BETWEEN 0 AND ?", (schema.LARGEST_WHOLE_NUMBER,)).fetchone()
+        return min(int(row[0] or 0) + 1, schema.LARGEST_WHOLE_NUMBER)
 
     # --- summaries ------------------------------------------------------------------------------
 
@@ -673,18 +675,23 @@ class LinkTable:
     def link_id(self, owner: str, target: Any) -> str:
         return derived_id(self.name, owner, target)
 
+    def _target(self, value: Any) -> Any:
+        """A stored target as its field holds it: a whole number (a committee category) or text."""
+        hint = int if schema.column_types(self.name).get(self.target_column) == "INTEGER" else str
+        return read_value(hint, value)
+
     def targets(self, owner: str) -> list[Any]:
-        return [r[0] for r in self.plan.conn.execute(
+        return [self._target(r[0]) for r in self.plan.conn.execute(
             f"SELECT {self.target_column} FROM {self.name} WHERE {self.owner_column} = ? "
             f"ORDER BY {self.target_column}", (owner,))]
 
     def owners(self, target: Any) -> list[str]:
-        return [r[0] for r in self.plan.conn.execute(
+        return [read_value(str, r[0]) for r in self.plan.conn.execute(
             f"SELECT {self.owner_column} FROM {self.name} WHERE {self.target_column} = ? "
             f"ORDER BY {self.owner_column}", (target,))]
 
     def pairs(self) -> list[tuple[str, Any]]:
-        return [(r[0], r[1]) for r in self.plan.conn.execute(
+        return [(read_value(str, r[0]), self._target(r[1])) for r in self.plan.conn.execute(
             f"SELECT {self.owner_column}, {self.target_column} FROM {self.name} "
             f"ORDER BY {self.owner_column}, {self.target_column}")]
 
@@ -730,6 +737,9 @@ def _check_value(table: str, column: str, hint: Any, value: Any) -> None:
     if hint in (int, int | None) and value is not None:
         if not isinstance(value, int) or isinstance(value, bool):
             raise InvalidValue(f"{column.replace('_', ' ').capitalize()} must be a whole number.")
+        if abs(value) > schema.LARGEST_WHOLE_NUMBER:
+            raise InvalidValue(f"{column.replace('_', ' ').capitalize()} must be a whole number "
+                               f"no larger than {schema.LARGEST_WHOLE_NUMBER:,}.")
     if hint in (float, float | None) and value is not None:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value \
                 or abs(value) == float("inf"):

@@ -140,10 +140,15 @@ def harden(conn: sqlite3.Connection) -> None:
 
 
 def check_connection(conn: sqlite3.Connection, name: str) -> int:
-    """Every check of DESIGN.md on an open (hardened) connection; returns the schema version."""
-    damaged = _reject("damaged", f"{name} is damaged and cannot be opened safely. Ask the sender for a fresh copy, or open one of your backups.")
+    """Every check of DESIGN.md on an open (hardened) connection; returns the schema version.
+
+    Run on every file that comes in (opening, reading, a partner's copy before a merge, a recovered
+    working copy) and again on the private copy after its migrations."""
+    damaged = _reject("damaged", f"{name} is damaged and cannot be opened safely; ask the sender for a fresh copy, or open one of your backups.")
     try:
-        result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+        # integrity_check, not quick_check: it also compares every index with its table, so a
+        # broken index cannot hide rows (a strategy showing no actions) from what the program reads
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
     except sqlite3.DatabaseError:
         raise damaged
     if result != ["ok"]:
@@ -154,42 +159,49 @@ def check_connection(conn: sqlite3.Connection, name: str) -> int:
     except sqlite3.DatabaseError:
         raise damaged
     if app_id != schema.APPLICATION_ID:
-        raise _reject("not_plan", f"{name} is a database, but not a CSWB plan. Check that you picked the right file.")
+        raise _reject("not_plan", f"{name} is a database, but not a CSWB plan; check that you picked the right file.")
     if version > schema.SCHEMA_VERSION:
-        raise _reject("newer", f"{name} was saved by a newer version of cswb-desktop (file format {version}; this version reads up to format {schema.SCHEMA_VERSION}). Install the newer version to open it; the file has not been changed.")
+        raise _reject("newer", f"{name} was saved by a newer version of cswb-desktop (file format {version}; this version reads up to format {schema.SCHEMA_VERSION}), so install the newer version to open it; the file has not been changed.")
     if version not in schema.MIGRATIONS:
-        raise _reject("not_plan", f"{name} is marked as a CSWB plan but was never set up as one. Ask the sender for a fresh copy.")
+        raise _reject("not_plan", f"{name} is marked as a CSWB plan but was never set up as one; ask the sender for a fresh copy.")
     try:
-        found = schema.read_schema(conn)
+        extra, missing = schema.compare_schema(conn, version)
     except sqlite3.DatabaseError:
         raise damaged
-    expected = schema.expected_schema(version)
-    extra = sorted((o for o in found - expected if o.name not in schema.TOLERATED_INTERNAL_TABLES),
-                   key=lambda o: (o.type, o.name))
     if extra:
-        kinds = {"table": "table", "view": "view", "trigger": "trigger", "index": "index"}
         described = []
         for o in extra[:6]:
-            kind = "virtual table" if o.type == "table" and o.sql.upper().startswith("CREATE VIRTUAL TABLE") else kinds.get(o.type, o.type)
+            kind = "virtual table" if o.type == "table" and o.sql.upper().startswith("CREATE VIRTUAL TABLE") else o.type
             described.append(f"{kind} “{o.name}”")
         more = f" and {len(extra) - 6} more" if len(extra) > 6 else ""
-        raise _reject("foreign_objects", f"{name} contains things this program did not create ({', '.join(described)}{more}), so it may have been altered by another program. It was not opened; ask the sender for a fresh copy made with cswb-desktop.")
-    missing = sorted(o.name for o in expected - found)
+        raise _reject("foreign_objects", f"{name} contains things this program did not create ({', '.join(described)}{more}), so it may have been altered by another program; it was not opened, so ask the sender for a fresh copy made with cswb-desktop.")
     if missing:
-        raise _reject("incomplete", f"{name} is missing parts of a plan ({', '.join(missing[:6])}), so it cannot be opened safely. Ask the sender for a fresh copy, or open one of your backups.")
+        names = ", ".join(o.name for o in missing[:6])
+        raise _reject("incomplete", f"{name} is missing parts of a plan ({names}), so it cannot be opened safely; ask the sender for a fresh copy, or open one of your backups.")
+    try:
+        bad = schema.find_bad_value(conn, version)
+    except sqlite3.DatabaseError:
+        raise damaged
+    if bad is not None:
+        where = f"the field “{bad.column.replace('_', ' ')}” of the {bad.table.replace('_', ' ')} records"
+        if bad.problem == "not_utf8":
+            raise _reject("unreadable_text", f"{name} holds text in {where} that is not valid UTF-8 and cannot be read, so it is damaged or was altered by another program; it was not opened, so ask the sender for a fresh copy, or open one of your backups.")
+        if bad.problem == "too_large":
+            raise _reject("bad_value", f"{name} holds a number in {where} that is too large for a plan (more than {schema.LARGEST_WHOLE_NUMBER:,}), so it may have been altered by another program; it was not opened, so ask the sender for a fresh copy made with cswb-desktop.")
+        raise _reject("bad_value", f"{name} holds binary data in {where}, where only text or numbers belong, so it may have been altered by another program; it was not opened, so ask the sender for a fresh copy made with cswb-desktop.")
     try:
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError:
         raise damaged
     if broken:
-        tables = sorted({r[0] for r in broken})
-        raise _reject("broken_references", f"{name} has {len(broken)} broken reference{'s' if len(broken) != 1 else ''} (in {', '.join(t.replace('_', ' ') for t in tables)}): records point at others that are not in the file. Ask the sender for a fresh copy, or open one of your backups.")
+        tables = sorted({str(r[0]) for r in broken})
+        raise _reject("broken_references", f"{name} has {len(broken)} broken reference{'s' if len(broken) != 1 else ''} (in {', '.join(t.replace('_', ' ') for t in tables)}): records point at others that are not in the file; ask the sender for a fresh copy, or open one of your backups.")
     try:
         plan_rows = conn.execute("SELECT COUNT(*) FROM plan").fetchone()[0]
     except sqlite3.DatabaseError:
         raise damaged
     if plan_rows != 1:
-        raise _reject("not_plan", f"{name} should hold exactly one plan but holds {plan_rows}. Ask the sender for a fresh copy.")
+        raise _reject("not_plan", f"{name} should hold exactly one plan but holds {plan_rows}; ask the sender for a fresh copy.")
     return version
 
 
@@ -220,7 +232,7 @@ def verify_copy(path: Path, display_name: str) -> int:
     try:
         conn = _connect(path, read_only=True)
     except sqlite3.DatabaseError:
-        raise _reject("damaged", f"{display_name} is damaged and cannot be opened safely. Ask the sender for a fresh copy, or open one of your backups.")
+        raise _reject("damaged", f"{display_name} is damaged and cannot be opened safely; ask the sender for a fresh copy, or open one of your backups.")
     try:
         return check_connection(conn, display_name)
     finally:
@@ -572,6 +584,7 @@ def _checked_copy(source: Path, prefix: str) -> Path:
             harden(conn)
             conn.execute("PRAGMA journal_mode = DELETE")
             schema.apply_migrations(conn)
+            check_connection(conn, source.name)  # what the migrations made is checked as well
         finally:
             conn.close()
     except BaseException:

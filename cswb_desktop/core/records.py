@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import typing
 from dataclasses import dataclass, fields
 from functools import cache
@@ -257,8 +258,10 @@ class ProgressUpdate(Record):
 def _as_str(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
     return str(value)
 
 
@@ -268,13 +271,25 @@ def _as_opt_str(value: Any) -> str | None:
     return _as_str(value)
 
 
+# The largest whole number a field holds (schema.LARGEST_WHOLE_NUMBER): what the screens' 32-bit
+# integers carry. Anything beyond it is read as no value rather than handed on to crash a widget.
+LARGEST_WHOLE_NUMBER = 2**31 - 1
+
+
 def _as_opt_int(value: Any) -> int | None:
-    if value is None or value == "" or isinstance(value, bytes):
+    if value is None or isinstance(value, (bytes, bytearray, memoryview)):
         return None
-    try:
-        return int(float(value))
-    except (TypeError, ValueError, OverflowError):
-        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        try:
+            text = str(value).strip()
+            number = int(text) if re.fullmatch(r"[+-]?\d{1,12}", text) else int(float(text))
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return number if -LARGEST_WHOLE_NUMBER <= number <= LARGEST_WHOLE_NUMBER else None
 
 
 def _as_int(value: Any) -> int:
@@ -282,7 +297,7 @@ def _as_int(value: Any) -> int:
 
 
 def _as_opt_float(value: Any) -> float | None:
-    if value is None or value == "" or isinstance(value, bytes):
+    if value is None or value == "" or isinstance(value, (bytes, bytearray, memoryview, bool)):
         return None
     try:
         number = float(value)
@@ -301,10 +316,10 @@ def _as_bool(value: Any) -> bool:
 
 def as_date(text: Any) -> _dt.date | None:
     """A stored ISO date, or None when empty or unreadable (a hand-edited file may hold anything)."""
-    if not text:
+    if not text or not isinstance(text, str):
         return None
     try:
-        return _dt.date.fromisoformat(str(text).strip())
+        return _dt.date.fromisoformat(text.strip())
     except ValueError:
         return None
 
@@ -318,7 +333,7 @@ def _as_labels(value: Any) -> tuple[str, ...]:
         return tuple(_as_str(v) for v in value)
     try:
         data = json.loads(_as_str(value) or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         return ()
     return tuple(_as_str(v) for v in data) if isinstance(data, list) else ()
 
@@ -340,6 +355,11 @@ _READERS: dict[Any, Callable[[Any], Any]] = {
 def field_types(record_type: type[Record]) -> dict[str, Any]:
     hints = typing.get_type_hints(record_type)
     return {f.name: hints[f.name] for f in fields(record_type)}
+
+
+def read_value(hint: Any, value: Any) -> Any:
+    """A stored value as a field of type `hint` holds it (the plan API's promise)."""
+    return _READERS[hint](value)
 
 
 def record_from_row(record_type: type[Record], row: dict[str, Any]):

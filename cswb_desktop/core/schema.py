@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -415,8 +416,16 @@ SCHEMA_VERSION = max(MIGRATIONS)
 
 # Tables holding plan records (every one has the RECORD_COLUMNS); the rest are bookkeeping.
 BOOKKEEPING_TABLES = ("meta", "tombstone", "history", "field_stamp")
-# Objects SQLite itself may add to a file that another tool touched (ANALYZE); harmless.
-TOLERATED_INTERNAL_TABLES = ("sqlite_stat1", "sqlite_stat4")
+# Tables SQLite itself adds when another tool runs ANALYZE on a file: allowed only as exactly these
+# tables, made by SQLite with exactly these columns. Anything else under these names (a trigger, a
+# view, an index, a table of other columns) is as foreign as any other object.
+STATISTICS_TABLE_COLUMNS: dict[str, str] = {
+    "sqlite_stat1": "tbl,idx,stat",
+    "sqlite_stat4": "tbl,idx,neq,nlt,ndlt,sample",
+}
+
+# The largest whole number any field of a plan may hold: what the screens' integers (32 bits) carry.
+LARGEST_WHOLE_NUMBER = 2**31 - 1
 
 
 def apply_migrations(conn: sqlite3.Connection, to_version: int = SCHEMA_VERSION) -> int:
@@ -482,3 +491,88 @@ def table_columns(table: str, version: int = SCHEMA_VERSION) -> tuple[str, ...]:
 def record_tables(version: int = SCHEMA_VERSION) -> tuple[str, ...]:
     names = sorted(o.name for o in expected_schema(version) if o.type == "table")
     return tuple(n for n in names if n not in BOOKKEEPING_TABLES)
+
+
+def statistics_tables() -> frozenset[SchemaObject]:
+    """SQLite's own statistics tables exactly as ANALYZE makes them."""
+    return frozenset(SchemaObject("table", name, name, f"CREATE TABLE {name}({columns})")
+                     for name, columns in STATISTICS_TABLE_COLUMNS.items())
+
+
+def compare_schema(conn: sqlite3.Connection, version: int) -> tuple[list[SchemaObject], list[SchemaObject]]:
+    """(objects our migrations of `version` did not create, objects they create that are missing).
+
+    Every row of sqlite_schema is compared whole (type, name, table and normalised SQL) against the
+    allow-list; a name alone never lets anything through, and an object listed twice is foreign."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
+    found = [SchemaObject(str(t), str(n), str(tb),
+                          normalise_sql(s) if s is None or isinstance(s, str) else f"? {s!r}")
+             for t, n, tb, s in rows]
+    expected = expected_schema(version)
+    allowed = expected | statistics_tables()
+    seen: Counter[SchemaObject] = Counter()
+    extra = []
+    for obj in found:
+        seen[obj] += 1
+        if obj not in allowed or seen[obj] > 1:
+            extra.append(obj)
+    missing = [o for o in expected if o not in seen]
+    key = lambda o: (o.type, o.name)  # noqa: E731
+    return sorted(extra, key=key), sorted(missing, key=key)
+
+
+@cache
+def column_types(table: str, version: int = SCHEMA_VERSION) -> dict[str, str]:
+    """Each column's declared type (TEXT, INTEGER, REAL, BLOB) as our migrations create it."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        apply_migrations(conn, version)
+        return {r[1]: str(r[2]).upper() for r in conn.execute(f"PRAGMA table_info({table})")}
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class BadValue:
+    problem: str  # "binary", "too_large", "not_utf8"
+    table: str
+    column: str
+
+
+def find_bad_value(conn: sqlite3.Connection, version: int) -> BadValue | None:
+    """The first value in the file that no field of a plan can hold faithfully, or None.
+
+    Rejected (rather than read as something else): binary data anywhere but the logo, a whole
+    number beyond LARGEST_WHOLE_NUMBER in a whole-number field, and text that is not valid UTF-8
+    (which cannot be read at all). Other mismatches, such as words in a number field, are read as
+    the field's empty value by core/records.py. One pass over each table."""
+    limit = LARGEST_WHOLE_NUMBER
+    for table in sorted(o.name for o in expected_schema(version) if o.type == "table"):
+        checks: list[tuple[str, str, str]] = []
+        for column, declared in column_types(table, version).items():
+            if declared != "BLOB":
+                checks.append(("binary", column, f"MAX(typeof({column}) = 'blob')"))
+            if declared == "INTEGER":
+                checks.append(("too_large", column, f"MAX(typeof({column}) IN ('integer', 'real') "
+                                                     f"AND ({column} > {limit} OR {column} < {-limit}))"))
+            # Every text value of the column, one per line: a line break cannot be part of a
+            # character, so the whole decodes as UTF-8 exactly when every value does.
+            checks.append(("not_utf8", column,
+                           f"group_concat(CASE WHEN typeof({column}) = 'text' THEN {column} END, char(10))"))
+        sql = f"SELECT {', '.join(c for _, _, c in checks)} FROM {table}"
+        saved = conn.text_factory
+        conn.text_factory = bytes
+        try:
+            found = conn.execute(sql).fetchone()
+        finally:
+            conn.text_factory = saved
+        for (problem, column, _), value in zip(checks, found):
+            if problem == "not_utf8":
+                if value is not None:
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return BadValue(problem, table, column)
+            elif value:
+                return BadValue(problem, table, column)
+    return None
