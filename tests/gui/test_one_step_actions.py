@@ -3,8 +3,13 @@ change signal and one step on the undo stack, and so is its undo."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from PySide6.QtCore import Qt
+
+from cswb_desktop.core import merge, operations
+from cswb_desktop.core.plan import Plan
 
 from cswb_desktop.gui.main_window import MainWindow
 
@@ -185,3 +190,28 @@ def test_moving_a_logic_model_entry_is_one_step(qtbot, window):
     assert order() == ["Serve breakfast", "Buy food in bulk", "Find a room", "Train volunteers"]
     steps.assert_one_undo()
     assert order() == texts
+
+
+def test_undo_on_the_stack_is_a_new_edit_that_a_merge_carries_to_another_copy(window):
+    """Undo writes what it puts back as an edit made now, so a copy that already took the change
+    takes the undo too: for a single-field edit and for a multi-record action."""
+    def copy(plan, device):
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        plan.conn.backup(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return Plan(conn, device)
+
+    doc, plan = window.doc, window.session.plan
+    risk = plan.risks.add(title="Housing instability").id
+    harm = plan.criteria.list()[1]
+    plan.set_score(risk, harm.id, score=5)
+    theirs = copy(plan, "device-school-board")
+    doc.update(plan.risks, risk, "Rename Risk", title="Housing")
+    doc.operate("Change Criterion Scale", lambda: operations.change_criterion_scale(plan, harm.id, ("1", "2", "3")))
+    merge.merge_copy(theirs, copy(plan, plan.device_id))
+    assert theirs.risks.get(risk).title == "Housing" and theirs.criteria.get(harm.id).levels == 3
+    assert theirs.scores.list(risk_id=risk)[0].score is None
+    assert doc.undo() is None and doc.undo() is None
+    merge.merge_copy(theirs, copy(plan, plan.device_id))
+    assert theirs.risks.get(risk).title == "Housing instability"
+    assert theirs.criteria.get(harm.id).levels == 5 and theirs.scores.list(risk_id=risk)[0].score == 5
