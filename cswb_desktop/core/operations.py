@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from . import framework
-from .plan import InvalidValue, NotFound, Plan, derived_id
+from .plan import InvalidValue, NotFound, Plan
 
 
 @dataclass
@@ -202,5 +202,5 @@ def move_entry(plan: Plan, table: str, record_id: str, delta: int) -> Reversal:
 __all__ = [
     "Reversal", "revert", "change_criterion_scale", "strategy_values_from_asset", "strategy_from_asset",
     "add_strategy_for_risk", "organisation_follows_partner", "set_member_partner", "add_risk_category",
-    "set_order", "move_entry", "derived_id",
+    "set_order", "move_entry",
 ]

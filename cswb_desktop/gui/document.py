@@ -2,6 +2,8 @@
 
 Every edit goes GUI → `PlanDocument.run(command)` → a QUndoCommand → a `core.plan` function in one
 transaction → the plan's change listeners → `PlanDocument.changed`, which the pages listen to.
+An action that changes several records is one `core.operations` function (`PlanDocument.operate`),
+so it too is one transaction, one change and one undo step; there are no macros of commands.
 A change the plan refuses (a wrong date, a partner still in use) never reaches the undo stack: the
 refusal's sentence is returned to the page that asked, and also announced on `refused`.
 """
@@ -357,26 +359,9 @@ class PlanDocument(QObject):
                 stack.undo()
         return failed
 
-    def macro(self, text: str):
-        """Group several commands into one undo step: `with doc.macro("Add Strategy"): ...`."""
-        return _Macro(self.undo_stack, text)
-
     def mark_saved(self) -> None:
         self._attach()
         self._dirty_without_undo = False
         self.undo_stack.setClean()
         self.modified_changed.emit(self.modified)
 
-
-class _Macro:
-    def __init__(self, stack: QUndoStack, text: str):
-        self.stack = stack
-        self.text = text
-
-    def __enter__(self):
-        self.stack.beginMacro(self.text)
-        return self
-
-    def __exit__(self, *exc):
-        self.stack.endMacro()
-        return False
