@@ -279,6 +279,36 @@ def _check_risks(plan: Plan, strategy_ids: set[str]) -> list[Finding]:
     return found
 
 
+def _check_scores(plan: Plan) -> list[Finding]:
+    """Scores outside their criterion's scale (a merge that met a shorter scale from another copy,
+    or a hand-edited file): the ranking counts them as not scored, so the coordinator must know."""
+    criteria = {c.id: c for c in plan.criteria.list()}
+    risks = {r.id: r for r in plan.risks.list()}
+    categories = {c.id: c for c in plan.risk_categories.list()}
+    beyond: dict[str, list[str]] = defaultdict(list)
+    for score in plan.scores.list():
+        criterion = criteria.get(score.criterion_id)
+        if criterion is None or score.score is None or score.risk_id not in risks:
+            continue
+        if not 1 <= score.score <= criterion.levels:
+            beyond[criterion.id].append(score.risk_id)
+    found = []
+    for criterion_id, risk_ids in beyond.items():
+        criterion = criteria[criterion_id]
+        n = len(risk_ids)
+        if n == 1:
+            what = f"the score of the risk {_risk_label(risks[risk_ids[0]], categories)} is"
+        else:
+            what = f"{n} scores are"
+        found.append(Finding(
+            "score_beyond_scale", TOOLKIT,
+            f"On the criterion “{criterion.name}”, {what} outside its scale of {criterion.levels} "
+            f"levels, so the ranking counts {'it' if n == 1 else 'them'} as not scored; score "
+            f"{'that risk' if n == 1 else 'those risks'} again on this scale.",
+            "prioritisation", "risk" if n == 1 else "criterion", risk_ids[0] if n == 1 else criterion_id))
+    return found
+
+
 def _indicator_complete(indicator: Indicator) -> bool:
     if indicator.measure_type == "qualitative":
         return bool(indicator.baseline_text.strip() and indicator.target_text.strip())
@@ -409,6 +439,7 @@ def run_checks(plan: Plan, today: datetime.date | None = None) -> list[Finding]:
     findings += _check_teams(plan)
     findings += _check_engagement(plan)
     findings += _check_risks(plan, {s.id for s in strategies})
+    findings += _check_scores(plan)
     findings += _check_strategies(plan, strategies, profile)
     findings += _check_deadlines(profile, today)
     return sort_findings(findings)

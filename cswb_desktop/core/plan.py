@@ -560,6 +560,23 @@ class Plan:
                 changes["rationale"] = rationale
             return self.scores.update(record_id, **changes)
 
+    def scores_beyond_scale(self, criterion_id: str, levels: int) -> list[str]:
+        """The ids of a criterion's scores that a scale of `levels` levels does not hold."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM risk_score WHERE criterion_id = ? AND score IS NOT NULL "
+            "AND (score > ? OR score < 1) ORDER BY id", (criterion_id, levels))]
+
+    def clear_scores_beyond_scale(self, criterion_id: str, levels: int) -> list[str]:
+        """A shorter scale clears the scores above it (their rationales stay); returns their ids."""
+        cleared = self.scores_beyond_scale(criterion_id, levels)
+        if cleared:
+            with self.transaction():
+                stamp = self.stamp()
+                for score_id in cleared:
+                    self.update_row("risk_score", score_id,
+                                    {"score": None, "modified_at": stamp, "modified_by": self.device_id})
+        return cleared
+
     def next_strategy_number(self) -> int:
         """One more than the highest number so far; never beyond what a number field may hold."""
         row = self.conn.execute("SELECT MAX(number) FROM strategy WHERE typeof(number) = 'integer' "
@@ -646,6 +663,8 @@ class Table(Generic[R]):
             if different:
                 different.update(modified_at=self.plan.stamp(), modified_by=self.plan.device_id)
                 self.plan.update_row(self.name, record_id, different)
+                if self.name == "criterion" and "labels" in different:
+                    self.plan.clear_scores_beyond_scale(record_id, len(changes["labels"]))
         return self.get(record_id)
 
     def delete(self, record_id: str, *, reassign_to: str | None = None) -> Removal:

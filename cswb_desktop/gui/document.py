@@ -2,6 +2,8 @@
 
 Every edit goes GUI → `PlanDocument.run(command)` → a QUndoCommand → a `core.plan` function in one
 transaction → the plan's change listeners → `PlanDocument.changed`, which the pages listen to.
+An action that changes several records is one `core.operations` function (`PlanDocument.operate`),
+so it too is one transaction, one change and one undo step; there are no macros of commands.
 A change the plan refuses (a wrong date, a partner still in use) never reaches the undo stack: the
 refusal's sentence is returned to the page that asked, and also announced on `refused`.
 """
@@ -17,7 +19,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core import planfile
+from ..core import operations, planfile
 from ..core.plan import Change, InUse, LinkTable, Plan, PlanError, Removal, Table
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,10 @@ class PlanCommand(QUndoCommand):
 
     def revert(self) -> None:
         raise NotImplementedError
+
+    def empty(self) -> bool:
+        """True when `apply` changed nothing, so there is no step to keep."""
+        return False
 
     def redo(self) -> None:
         if self._skip_next_redo:  # the first redo already happened, inside PlanDocument.run
@@ -140,6 +146,26 @@ class CallCommand(PlanCommand):
 
     def revert(self) -> None:
         self._undo()
+
+
+class OperationCommand(PlanCommand):
+    """A multi-record action done by one `core.operations` function: one transaction to do it, one
+    to undo it (`operations.revert`, which stamps what it puts back as edited now)."""
+
+    def __init__(self, text: str, plan: Callable[[], Plan], do: Callable[[], operations.Reversal]):
+        super().__init__(text)
+        self._plan = plan
+        self._do = do
+        self.reversal = operations.Reversal()
+
+    def apply(self) -> None:
+        self.reversal = self._do()
+
+    def revert(self) -> None:
+        operations.revert(self._plan(), self.reversal)
+
+    def empty(self) -> bool:
+        return not self.reversal
 
 
 class PlanDocument(QObject):
@@ -263,6 +289,8 @@ class PlanDocument(QObject):
         except PlanError as exc:
             self.refused.emit(str(exc))
             return str(exc)
+        if command.empty():
+            return None  # nothing changed: no empty step on the undo stack
         command._skip_next_redo = True
         self.undo_stack.push(command)
         return None
@@ -289,6 +317,10 @@ class PlanDocument(QObject):
 
     def call(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> str | None:
         return self.run(CallCommand(text, do, undo))
+
+    def operate(self, text: str, do: Callable[[], operations.Reversal]) -> str | None:
+        """Do a `core.operations` function (`do` returns its Reversal) as one undo step."""
+        return self.run(OperationCommand(text, lambda: self.plan, do))
 
     @contextmanager
     def commanding(self):
@@ -327,26 +359,9 @@ class PlanDocument(QObject):
                 stack.undo()
         return failed
 
-    def macro(self, text: str):
-        """Group several commands into one undo step: `with doc.macro("Add Strategy"): ...`."""
-        return _Macro(self.undo_stack, text)
-
     def mark_saved(self) -> None:
         self._attach()
         self._dirty_without_undo = False
         self.undo_stack.setClean()
         self.modified_changed.emit(self.modified)
 
-
-class _Macro:
-    def __init__(self, stack: QUndoStack, text: str):
-        self.stack = stack
-        self.text = text
-
-    def __enter__(self):
-        self.stack.beginMacro(self.text)
-        return self
-
-    def __exit__(self, *exc):
-        self.stack.endMacro()
-        return False

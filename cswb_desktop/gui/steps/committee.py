@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from PySide6.QtWidgets import QAbstractScrollArea, QCheckBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from ...core import framework
+from ...core import framework, operations
 from ..link_widgets import LinkChecks, bind_link_checks
 from ..widgets import CheckList, Column, FieldSpec, MasterDetailPage, TabbedStepPage
 
@@ -152,24 +152,16 @@ class MembersPanel(MasterDetailPage):
 
     def _edited(self, name: str, value) -> None:
         record = self.current()
-        if name == "partner_id" and value and record is not None and self._organisation_follows(record):
-            # the organisation follows the partner link, in the same undo step, unless the user
-            # wrote something else there
-            partner = self.plan.partners.find(value)
-            with self.doc.macro(self.tr("Change Member Partner")):
-                super()._edited(name, value)
-                if partner is not None:
-                    self.doc.update(self.table, record.id, self.tr("Change Member Organisation"),
-                                    organisation=partner.organisation)
+        if name == "partner_id" and value and record is not None:
+            # the organisation follows the partner link, in the same step, unless the user wrote
+            # something else there (core.operations.set_member_partner)
+            plan, member_id = self.plan, record.id
+            refused = self.doc.operate(self.tr("Change Member Partner"),
+                                       lambda: operations.set_member_partner(plan, member_id, value))
+            if refused:
+                self.form.show_problem(name, refused)
             return
         super()._edited(name, value)
-
-
-    def _organisation_follows(self, record) -> bool:
-        if not record.organisation.strip():
-            return True
-        linked = self.plan.partners.find(record.partner_id)
-        return linked is not None and record.organisation == linked.organisation
 
 
 class TeamsPanel(MasterDetailPage):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QSplitter, QStyleOptionViewItem, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ...core import framework
+from ...core import framework, operations
 from ..document import AddRecord, UpdateRecord
 from ..widgets import Column, RecordList, StepPage, page_heading
 
@@ -417,8 +417,7 @@ class Page(StepPage):
 
     def move_entry(self, stage_code: str, record_id: str, delta: int) -> None:
         stage = STAGE_BY_CODE[stage_code]
-        records = self.entries(stage_code)
-        ids = [r.id for r in records]
+        ids = [r.id for r in self.entries(stage_code)]
         if record_id not in ids:
             return
         old = ids.index(record_id)
@@ -426,14 +425,9 @@ class Page(StepPage):
         if not 0 <= new < len(ids):
             return
         ids.insert(new, ids.pop(old))
-        table = self._table(stage)
         words = self.tr("Move %s Up") if delta < 0 else self.tr("Move %s Down")
-        text = words % self.tr(stage.noun)
-        position = {r.id: r.position for r in records}
-        with self.doc.macro(text):
-            for index, rid in enumerate(ids):
-                if position[rid] != index:
-                    self.doc.update(table, rid, text, position=index)
+        plan, table = self.plan, self._table(stage).name
+        self.doc.operate(words % self.tr(stage.noun), lambda: operations.set_order(plan, table, ids))
         widget = self.stages[stage_code]
         widget.select(record_id)
         widget.view.setFocus()

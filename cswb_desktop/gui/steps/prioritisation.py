@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import operations
 from ...core.plan import derived_id
 from ...core.ranking import RankedRisk, rank_risks
 from ...core.records import Criterion, Risk
@@ -828,27 +829,16 @@ class Page(StepPage):
         criterion = self.criteria_panel.current()
         if criterion is None:
             return
-        beyond = [s for s in self.plan.scores.list(criterion_id=criterion.id)
-                  if s.score is not None and s.score > len(labels)]
-        text = self.tr("Change Criterion Scale")
-        if not beyond:
-            refused = self.doc.update(self.plan.criteria, criterion.id, text, labels=labels)
-            if refused:
-                self.scale.show_problem(refused)
-            return
-        if not MIN_LEVELS <= len(labels) <= MAX_LEVELS:
-            return
-        # Scores first, then the scale: undo puts the scale back before the scores it allows.
-        with self.doc.macro(text):
-            for s in beyond:
-                self._set_score_row(self.tr("Clear Risk Score"), s.risk_id, s.criterion_id, score=None)
-            refused = self.doc.update(self.plan.criteria, criterion.id, text, labels=labels)
+        beyond = len(self.plan.scores_beyond_scale(criterion.id, len(labels)))
+        plan, criterion_id = self.plan, criterion.id
+        refused = self.doc.operate(self.tr("Change Criterion Scale"),
+                                   lambda: operations.change_criterion_scale(plan, criterion_id, labels))
         if refused:
             self.scale.show_problem(refused)
-        else:
+        elif beyond:
             self.status_message.emit(self.tr(
                 "The scale now has %(levels)d levels, so %(count)d scores above it were cleared; undo "
-                "brings them back.") % {"levels": len(labels), "count": len(beyond)})
+                "brings them back.") % {"levels": len(labels), "count": beyond})
 
     def focus_record(self, table: str | None, record_id: str | None) -> None:
         self.ensure_fresh()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from ...core import operations
 from ...core.evidence import MIN_SOURCES, needs_more_sources, source_counts
 from ..plan_links import PlanLinkChecks
 from ..record_panel import RecordPanel
@@ -238,11 +239,13 @@ class Page(MasterDetailPage):
             self.category_problem.setText("⚠ " + problem)
             self.category_problem.setVisible(True)
             return
-        with self.doc.macro(self.tr("Add Risk Category")):
-            category_id = self.doc.add(self.plan.risk_categories, self.tr("Add Risk Category"),
-                                       name=name, from_rtd=False)
-            if category_id:
-                self.doc.update(self.table, record.id, self.tr("Change Risk Category"), category_id=category_id)
+        plan, risk_id = self.plan, record.id
+        refused = self.doc.operate(self.tr("Add Risk Category"),
+                                   lambda: operations.add_risk_category(plan, risk_id, name))
+        if refused:
+            self.category_problem.setText("⚠ " + refused)
+            self.category_problem.setVisible(True)
+            return
         self.new_category.clear()
         self.status_message.emit(self.tr("Added the category “%s” and gave it to this risk.") % name)
 

@@ -4,6 +4,8 @@ and a way to turn a community asset into an existing strategy."""
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -11,7 +13,7 @@ from PySide6.QtWidgets import (
     QListView, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from ...core import framework
+from ...core import framework, operations
 from ...core.coverage import build_coverage, gaps, risk_rows
 from ...core.ranking import rank_plan_risks
 from ..plan_links import PlanLinkChecks
@@ -433,12 +435,11 @@ class Page(MasterDetailPage):
         if cell is None or self.doc.read_only:
             return
         risk_id, area = cell
-        text = self.tr("Add Strategy for Priority Risk")
-        with self.doc.macro(text):
-            new_id = self.doc.add(self.table, text, title=self.tr("New strategy"), area=area)
-            if new_id:
-                self.doc.set_links(self.plan.strategy_risks, new_id, [risk_id], text)
-        if new_id:
+        plan, new_id, title = self.plan, str(uuid.uuid4()), self.tr("New strategy")
+        refused = self.doc.operate(self.tr("Add Strategy for Priority Risk"),
+                                   lambda: operations.add_strategy_for_risk(plan, risk_id, area, title,
+                                                                            strategy_id=new_id))
+        if refused is None:
             self.list.select(new_id)
             self.form.editors["title"].setFocus()
             self.form.editors["title"].selectAll()
@@ -447,15 +448,10 @@ class Page(MasterDetailPage):
         asset = self.plan.assets.find(self.asset_combo.currentData())
         if asset is None or self.doc.read_only:
             return
-        areas = sorted(self.plan.asset_areas.targets(asset.id), key=lambda a: AREA_ORDER.get(a, 99))
-        text = self.tr("Turn Asset into Strategy")
-        values = {"title": asset.name, "description": asset.description, "kind": "existing",
-                  "asset_id": asset.id, "area": areas[0] if areas else "prevention"}
-        if asset.owner_partner_id:
-            values["lead_partner_id"] = asset.owner_partner_id
-        with self.doc.macro(text):
-            new_id = self.doc.add(self.table, text, **values)
-        if new_id:
+        plan, new_id = self.plan, str(uuid.uuid4())
+        refused = self.doc.operate(self.tr("Turn Asset into Strategy"),
+                                   lambda: operations.strategy_from_asset(plan, asset.id, strategy_id=new_id))
+        if refused is None:
             self.list.select(new_id)
             self.status_message.emit(self.tr("“%s” is now an existing strategy; link it to the risks it "
                                              "serves.") % asset.name)
