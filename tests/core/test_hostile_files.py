@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -112,6 +113,7 @@ def assert_rejected(opener, path: Path, reason: str, *words: str) -> str:
     for word in words:
         assert word in message, (word, message)
     assert message.endswith(".") and "\n" not in message and len(message) < 400
+    assert not re.search(r"[.?!] +[A-Z“]", message), f"more than one sentence: {message}"
     assert "Traceback" not in message and "sqlite3." not in message
     assert str(paths.working_dir()) not in message and os.sep + planfile.WORKING_NAME not in message
     if before is not None:

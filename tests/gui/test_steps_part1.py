@@ -601,7 +601,7 @@ def test_dropping_a_plan_opens_it_and_a_rejected_one_says_why(qtbot, window, tmp
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     drop(window, bad)
     assert window.session is None
-    assert window.errors == ["broken.cswb is a database, but not a CSWB plan. Check that you picked the right file."]
+    assert window.errors == ["broken.cswb is a database, but not a CSWB plan: check that you picked the right file."]
     assert window.pages.currentWidget() is window.start_page
     # only plan files are taken: a text file is refused at the door
     for path, taken in ((tmp_path / "notes.txt", False), (good, True)):
