@@ -25,7 +25,6 @@ was chosen).
 from __future__ import annotations
 
 import math
-import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from PySide6.QtGui import (
     QPainterPath, QPaintEngine, QPalette, QPen, QPixmap, QPolygonF,
 )
 
+from ..charts import ensure_painting_application
 from .geometry import (
     RING_COUNT, BoardGeometry, BoardMarkers, Cell, CellMarkers, LabelPlace, MarkerPlace, Overflow, Point, Rect,
     RingLabelPlace, to_qt_degrees,
@@ -48,7 +48,7 @@ from .model import CONTEXT, BoardContent, BoardFilters, Translate, board_content
 __all__ = [
     "BoardStyle", "BoardLayout", "paint_board", "paint_legend", "legend_height", "paint_marker",
     "marker_shape", "render_board_image", "render_board_png", "render_board_svg",
-    "board_alt_text", "ensure_gui_application", "KIND_SHAPES", "STATUS_FILLS",
+    "board_alt_text", "KIND_SHAPES", "STATUS_FILLS",
 ]
 
 KIND_SHAPES = {"existing": "circle", "enhanced": "square", "new": "triangle"}
@@ -946,23 +946,12 @@ def paint_legend(painter: QPainter, rect: QRectF, text_px: float, *,
 # Export
 
 
-_APP: QGuiApplication | None = None
-
-
-def ensure_gui_application() -> QCoreApplication:
-    """The running Qt application, or a new QGuiApplication (offscreen unless a platform was
-    chosen) so that fonts and painting work in a script or the command line. A process that
-    will show widgets later must make its QApplication first: Qt allows one application."""
-    global _APP
-    app = QCoreApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _APP = QGuiApplication(["cswb-board"])
-        return _APP
-    if not isinstance(app, QGuiApplication):
+def _require_painting_application() -> None:
+    """The Qt application painting needs (see charts.ensure_painting_application); a plain
+    QCoreApplication already running cannot paint, and that is a programming error."""
+    if not ensure_painting_application():
         raise RuntimeError("drawing the target board needs a QGuiApplication, "
                            "not a plain QCoreApplication")
-    return app
 
 
 def _export_content(plan: Any, filters: dict) -> BoardContent:
@@ -1018,7 +1007,7 @@ def _export_layout(content: BoardContent, width: float, style: BoardStyle) -> _E
 def render_board_image(plan: Any, width_px: int, *, style: BoardStyle | None = None,
                        **filters: Any) -> QImage:
     """The board and its legend in a QImage ``width_px`` wide on white (no dpi set)."""
-    ensure_gui_application()
+    _require_painting_application()
     content = _export_content(plan, filters)
     style = style or BoardStyle.for_print(_export_family())
     export = _export_layout(content, float(width_px), style)
@@ -1059,7 +1048,7 @@ def render_board_svg(plan: Any, width_cm: float = 16.0, **filters: Any) -> bytes
 
     if width_cm <= 0:
         raise ValueError("width must be positive")
-    ensure_gui_application()
+    _require_painting_application()
     content = _export_content(plan, filters)
     family = _export_family()
     style = BoardStyle.for_print(family)

@@ -70,3 +70,10 @@ def device_id() -> str:
     except OSError:
         pass  # a read-only profile still gets a stable id for this session
     return value
+
+
+def file_name_for(title: str, suffix: str) -> str:
+    """A file name made from a plan's title, safe on every system (no characters Windows forbids,
+    nothing unprintable, no leading or trailing dot or space), for a file ending in `suffix`."""
+    cleaned = "".join(ch for ch in title if ch not in '<>:"/\\|?*' and ch.isprintable()).strip(" .")
+    return (cleaned[:80] or "plan") + suffix

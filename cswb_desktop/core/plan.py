@@ -704,11 +704,6 @@ class LinkTable:
             f"SELECT {self.target_column} FROM {self.name} WHERE {self.owner_column} = ? "
             f"ORDER BY {self.target_column}", (owner,))]
 
-    def owners(self, target: Any) -> list[str]:
-        return [read_value(str, r[0]) for r in self.plan.conn.execute(
-            f"SELECT {self.owner_column} FROM {self.name} WHERE {self.target_column} = ? "
-            f"ORDER BY {self.owner_column}", (target,))]
-
     def pairs(self) -> list[tuple[str, Any]]:
         return [(read_value(str, r[0]), self._target(r[1])) for r in self.plan.conn.execute(
             f"SELECT {self.owner_column}, {self.target_column} FROM {self.name} "

@@ -378,7 +378,3 @@ def value_to_column(hint: Any, value: Any) -> Any:
         return json.dumps([str(v) for v in value], ensure_ascii=False)
     return value
 
-
-def record_values(record: Record) -> dict[str, Any]:
-    hints = field_types(type(record))
-    return {name: value_to_column(hints[name], getattr(record, name)) for name in hints}

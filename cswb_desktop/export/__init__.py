@@ -28,9 +28,9 @@ def export_plan(plan, target: Path | str, *, template: Path | str | None = None,
     has been adopted; a plan not yet adopted is always a draft. Returns the path written. A list
     given as `notes` receives a sentence for each thing left out (a logo that is not a safe
     picture, say)."""
-    from .plan_document import PlanDocument
+    from .plan_document import PlanWordDocument
 
-    document = PlanDocument(plan, template=template, draft=draft, today=today)
+    document = PlanWordDocument(plan, template=template, draft=draft, today=today)
     writer = document.build(progress)
     if notes is not None:
         notes.extend(document.notes)

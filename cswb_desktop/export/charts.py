@@ -8,33 +8,13 @@ The alternative text and the caption are made from the same model, so they name 
 
 from __future__ import annotations
 
-import os
-
 from ..core.records import Indicator, Measurement
 from ..core.trend import Trend, shape_trend
 from .content import long_date, number
+from ..charts import ensure_painting_application
 from .sanitize import one_line
 
-_APP = None  # the application this module had to create, kept alive while the program runs
-
 CHART_DPI = 200  # so Word places the picture at its intended size
-
-
-def ensure_gui_application() -> bool:
-    """Make sure a QGuiApplication exists (fonts need one). Without a screen, one is made on the
-    offscreen platform. Returns False when another kind of application is already running."""
-    global _APP
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtGui import QGuiApplication
-
-    existing = QCoreApplication.instance()
-    if existing is not None:
-        return isinstance(existing, QGuiApplication)
-    args = ["cswb"]
-    if not os.environ.get("QT_QPA_PLATFORM"):
-        args += ["-platform", "offscreen"]
-    _APP = QGuiApplication(args)
-    return True
 
 
 def trend_alt_text(indicator: Indicator, measurements: list[Measurement], status_label: str,
@@ -87,7 +67,7 @@ def trend_chart_png(indicator: Indicator, measurements: list[Measurement], *,
                     trend: Trend | None = None) -> bytes | None:
     """The chart as PNG bytes, or None when there is nothing to draw (nothing dated at all)."""
     trend = trend or shape_trend(indicator, measurements)
-    if not trend.drawable or not ensure_gui_application():
+    if not trend.drawable or not ensure_painting_application():
         return None
     from ..charts.trend_painter import render_trend_png
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..core import framework
 from ..core.plan import Plan
-from .charts import ensure_gui_application
+from ..charts import ensure_painting_application
 from .content import PlanData, plural
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def board_figure(plan: Plan, data: PlanData) -> BoardFigure:
     except ImportError:
         return BoardFigure(None, summary, "The target board drawing is not available in this "
                                           "version of the program, so it is described in words.")
-    if not ensure_gui_application():
+    if not ensure_painting_application():
         return BoardFigure(None, summary, "The target board could not be drawn here, so it is "
                                           "described in words.")
     try:

@@ -189,9 +189,9 @@ def _decode(data: bytes, fmt: str):
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
     from PySide6.QtGui import QImageReader
 
-    from .charts import ensure_gui_application
+    from ..charts import ensure_painting_application
 
-    ensure_gui_application()
+    ensure_painting_application()
     raw = QByteArray(data)
     buffer = QBuffer(raw)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -28,7 +28,7 @@ from .figure import FIGURE_WIDTH_CM, board_figure
 from .images import safe_picture
 from .sanitize import clip, lines, one_line
 from .output import build_in_steps
-from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
+from .writer import TITLE_LIMIT, DocWriter, GroupRow, TableCell, TableColumn
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ FORM_A_FIELDS: tuple[tuple[str, str], ...] = (
 Progress = Callable[[int, int, str], object]
 
 
-class PlanDocument:
+class PlanWordDocument:
     """Builds the plan into a DocWriter; `steps` drives the progress report to the caller."""
 
     def __init__(self, plan: Plan, *, template=None, draft: bool = False,
@@ -262,10 +262,10 @@ class PlanDocument:
             "before anyone is hurt; the bullseye is the emergency response once harm is done. The "
             "further out the work, the fewer people ever need the centre, so most of a plan's "
             "effort and money belong in the three outer rings.")
-        w.table([Column("Ring", 1.3), Column("Area", 1.6), Column("What it covers", 5.0)],
+        w.table([TableColumn("Ring", 1.3), TableColumn("Area", 1.6), TableColumn("What it covers", 5.0)],
                 [[str(area.ring) + ("\n(outermost)" if area.ring == 1 else
                                     "\n(centre)" if area.ring == 4 else ""),
-                  Cell(area.name_en, bold=True), area.summary_en]
+                  TableCell(area.name_en, bold=True), area.summary_en]
                  for area in framework.AREAS])
 
         w.heading("Our plan on the target board", 2)
@@ -290,12 +290,12 @@ class PlanDocument:
                          f"{round(100 * area.strategy_share)} %",
                          money(area.budget) if area.budget else "—",
                          f"{round(100 * area.budget_share)} %" if balance.total_budget else "—"])
-        rows.append([Cell("All areas", bold=True), Cell(str(balance.total_strategies), bold=True),
-                     Cell("100 %", bold=True),
-                     Cell(money(balance.total_budget) if balance.total_budget else "—", bold=True),
-                     Cell("100 %" if balance.total_budget else "—", bold=True)])
-        w.table([Column("Area", 2.4), Column("Strategies", 1.1), Column("Share", 0.9),
-                 Column("Budget", 1.4), Column("Share of budget", 1.2)], rows)
+        rows.append([TableCell("All areas", bold=True), TableCell(str(balance.total_strategies), bold=True),
+                     TableCell("100 %", bold=True),
+                     TableCell(money(balance.total_budget) if balance.total_budget else "—", bold=True),
+                     TableCell("100 %" if balance.total_budget else "—", bold=True)])
+        w.table([TableColumn("Area", 2.4), TableColumn("Strategies", 1.1), TableColumn("Share", 0.9),
+                 TableColumn("Budget", 1.4), TableColumn("Share of budget", 1.2)], rows)
         outer = sum(a.strategies for a in balance.areas if a.area in framework.OUTER_AREAS)
         sentence = (f"{outer} of the plan's {plural(balance.total_strategies, 'strategy', 'strategies')} "
                     f"({round(100 * balance.outer_strategy_share)} %) are in the three outer areas")
@@ -333,10 +333,10 @@ class PlanDocument:
                 covered = sorted(set(data.member_categories.get(member.id, [])))
                 names = [f"{n}. {categories[n].short}" for n in covered if n in categories]
                 organisation = one_line(member.organisation) or data.partner_name(member.partner_id)
-                rows.append([Cell(member.person or "Unnamed member", bold=True), organisation,
+                rows.append([TableCell(member.person or "Unnamed member", bold=True), organisation,
                              member.role, names or "—"])
-            w.table([Column("Member", 1.6), Column("Organisation", 2.0), Column("Role", 2.0),
-                     Column("Legislated categories covered", 2.0)], rows)
+            w.table([TableColumn("Member", 1.6), TableColumn("Organisation", 2.0), TableColumn("Role", 2.0),
+                     TableColumn("Legislated categories covered", 2.0)], rows)
         else:
             w.note("No committee members are recorded yet.")
 
@@ -360,13 +360,13 @@ class PlanDocument:
                 if status is not None and status.note.strip():
                     who = list(who) + [f"Note: {one_line(status.note)}"]
             elif category.may_be_absent and status is not None and status.no_provider:
-                who = Cell("No provider in our area"
+                who = TableCell("No provider in our area"
                            + (f": {one_line(status.note)}" if status.note.strip() else ""),
                            italic=True)
             else:
-                who = Cell("Not yet covered", bold=True)
+                who = TableCell("Not yet covered", bold=True)
             rows.append([f"{category.number}. {category.text}", who])
-        w.table([Column("Category", 3.0), Column("Covered by", 2.6)], rows)
+        w.table([TableColumn("Category", 3.0), TableColumn("Covered by", 2.6)], rows)
 
         w.heading("Teams and their terms of reference", 2)
         if not data.teams:
@@ -406,7 +406,7 @@ class PlanDocument:
 
         w.heading("Who took part (Form B)", 2)
         if data.participants:
-            w.table([Column("Sector or group", 1.0), Column("Organisation or affiliation", 1.4)],
+            w.table([TableColumn("Sector or group", 1.0), TableColumn("Organisation or affiliation", 1.4)],
                     [[p.sector_or_group, p.organisation] for p in data.participants])
         else:
             w.note(NOT_RECORDED)
@@ -418,9 +418,9 @@ class PlanDocument:
             w.paragraph(f"{plural(len(data.activities), 'activity', 'activities')} reached "
                         f"{people:,} participants in all." if people else
                         f"{plural(len(data.activities), 'activity was', 'activities were')} held.")
-            w.table([Column("Date", 1.1), Column("Activity", 2.2), Column("Method", 2.2),
-                     Column("People", 0.8), Column("Groups reached", 2.2)],
-                    [[short_date(a.held_on, "—"), Cell(a.title, bold=True), a.method,
+            w.table([TableColumn("Date", 1.1), TableColumn("Activity", 2.2), TableColumn("Method", 2.2),
+                     TableColumn("People", 0.8), TableColumn("Groups reached", 2.2)],
+                    [[short_date(a.held_on, "—"), TableCell(a.title, bold=True), a.method,
                       number(a.participants, "—"),
                       [groups.get(code, code) for code in data.activity_groups.get(a.id, [])] or "—"]
                      for a in data.activities])
@@ -439,8 +439,8 @@ class PlanDocument:
         for activity in data.activities:
             for code in data.activity_groups.get(activity.id, []):
                 reached[code].append(one_line(activity.title) or "an activity")
-        w.table([Column("Group", 2.0), Column("Reached through", 3.0)],
-                [[g.name, reached[g.code] or Cell("Not yet reached", bold=True)]
+        w.table([TableColumn("Group", 2.0), TableColumn("Reached through", 3.0)],
+                [[g.name, reached[g.code] or TableCell("Not yet reached", bold=True)]
                  for g in framework.CONSULTATION_GROUPS])
 
     # --- assets ---------------------------------------------------------------------------------
@@ -454,9 +454,9 @@ class PlanDocument:
         w.paragraph("The plan builds on what the community already has. These programs, services, "
                     "places and people were mapped onto the four areas of the framework, which "
                     "shows where support already exists and where it is thin.")
-        w.table([Column("Asset", 2.0), Column("Type", 1.0), Column("Run by", 1.6),
-                 Column("Areas", 1.4), Column("Description", 3.2)],
-                [[Cell(a.name, bold=True), framework.ASSET_KINDS.get(a.kind, a.kind),
+        w.table([TableColumn("Asset", 2.0), TableColumn("Type", 1.0), TableColumn("Run by", 1.6),
+                 TableColumn("Areas", 1.4), TableColumn("Description", 3.2)],
+                [[TableCell(a.name, bold=True), framework.ASSET_KINDS.get(a.kind, a.kind),
                   data.partner_name(a.owner_partner_id, "—"),
                   [data.area_name(c) for c in _area_order(data.asset_areas.get(a.id, []))] or "—",
                   a.description]
@@ -466,9 +466,9 @@ class PlanDocument:
         for asset in data.assets:
             for code in data.asset_areas.get(asset.id, []):
                 by_area[code].append(one_line(asset.name) or "Unnamed asset")
-        w.table([Column("Area", 1.4), Column("Assets", 0.7), Column("Which", 4.0)],
+        w.table([TableColumn("Area", 1.4), TableColumn("Assets", 0.7), TableColumn("Which", 4.0)],
                 [[area.name_en, str(len(by_area[area.code])),
-                  by_area[area.code] or Cell("None mapped yet", italic=True)]
+                  by_area[area.code] or TableCell("None mapped yet", italic=True)]
                  for area in framework.AREAS])
 
     # --- risks ----------------------------------------------------------------------------------
@@ -494,7 +494,7 @@ class PlanDocument:
             ranked_others = rank_risks(others, data.criteria,
                                        [s for s in data.scores
                                         if s.risk_id in {r.id for r in others}])
-            w.table([Column("Risk", 3.0), Column("Category", 1.6), Column("Total score", 1.0)],
+            w.table([TableColumn("Risk", 3.0), TableColumn("Category", 1.6), TableColumn("Total score", 1.0)],
                     [[data.risk_name(r.risk), data.category_name(r.risk) or "—",
                       _total(r) if r.scored else "Not scored"]
                      for r in ranked_others])
@@ -511,18 +511,18 @@ class PlanDocument:
                 "Each risk was scored on the criteria below. A score counts in proportion to its "
                 "place on the criterion's scale, multiplied by the criterion's weight: a risk at "
                 f"the top of every scale would total {number(maximum)}.")
-            w.table([Column("Criterion", 1.6), Column("Weight", 0.7), Column("Scale, lowest to highest", 2.6),
-                     Column("What it asks", 2.6)],
-                    [[Cell(c.name, bold=True), number(c.weight),
+            w.table([TableColumn("Criterion", 1.6), TableColumn("Weight", 0.7), TableColumn("Scale, lowest to highest", 2.6),
+                     TableColumn("What it asks", 2.6)],
+                    [[TableCell(c.name, bold=True), number(c.weight),
                       " · ".join(f"{i + 1} {one_line(label)}" for i, label in enumerate(c.labels)),
                       c.description] for c in criteria])
-        columns = [Column("Rank", 0.8), Column("Priority risk", 2.6)]
-        columns += [Column(one_line(c.name), 1.0) for c in criteria[:7]]
-        columns.append(Column("Total", 1.0))
+        columns = [TableColumn("Rank", 0.8), TableColumn("Priority risk", 2.6)]
+        columns += [TableColumn(one_line(c.name), 1.0) for c in criteria[:7]]
+        columns.append(TableColumn("Total", 1.0))
         rows = []
         for r in self.ranked:
             rank = f"{r.rank}" + (" (tied)" if r.tied else "") + (" *" if r.overridden else "")
-            row = [Cell(rank, bold=True), Cell(data.risk_name(r.risk), bold=True)]
+            row = [TableCell(rank, bold=True), TableCell(data.risk_name(r.risk), bold=True)]
             for score in r.scores[:7]:
                 row.append(f"{score.score} of {score.levels}" if score.score is not None else "—")
             row.append(_total(r))
@@ -549,8 +549,8 @@ class PlanDocument:
 
         if ranked.scored:
             w.paragraph("Scores and reasons", bold=True, keep_next=True)
-            w.table([Column("Criterion", 1.6), Column("Score", 1.6), Column("Reason", 4.0)],
-                    [[Cell(s.name, bold=True),
+            w.table([TableColumn("Criterion", 1.6), TableColumn("Score", 1.6), TableColumn("Reason", 4.0)],
+                    [[TableCell(s.name, bold=True),
                       f"{s.score} of {s.levels}: {one_line(s.label)}" if s.score is not None else "Not scored",
                       s.rationale or "—"] for s in ranked.scores])
             w.paragraph(f"Total: {_total(ranked)}."
@@ -583,9 +583,9 @@ class PlanDocument:
             sources = sources_by_risk(evidence).get(risk.id, set())
             w.paragraph(f"{plural(len(evidence), 'finding', 'findings')} from "
                         f"{plural(len(sources), 'source', 'sources')}.")
-            w.table([Column("What was measured", 2.4), Column("Value", 1.4), Column("Year", 0.6),
-                     Column("Area covered", 1.5), Column("Source", 2.2)],
-                    [[Cell(e.indicator, bold=True),
+            w.table([TableColumn("What was measured", 2.4), TableColumn("Value", 1.4), TableColumn("Year", 0.6),
+                     TableColumn("Area covered", 1.5), TableColumn("Source", 2.2)],
+                    [[TableCell(e.indicator, bold=True),
                       " ".join(x for x in (one_line(e.value), one_line(e.unit)) if x) or "—",
                       str(e.year) if e.year else "—", e.geography or "—",
                       [e.source] + ([f"Note: {one_line(e.note)}"] if e.note.strip() else [])]
@@ -666,9 +666,9 @@ class PlanDocument:
             rows.append(["Builds on", asset.name])
         if len(others) > 1:
             rows.append(["Priority risks it serves", others])
-        self.w.table([Column(f"Strategy {s.number}" if s.number else "Strategy", 1.3),
-                      Column(one_line(s.title) or "Untitled strategy", 4.2)],
-                     [[Cell(label, bold=True), value] for label, value in rows])
+        self.w.table([TableColumn(f"Strategy {s.number}" if s.number else "Strategy", 1.3),
+                      TableColumn(one_line(s.title) or "Untitled strategy", 4.2)],
+                     [[TableCell(label, bold=True), value] for label, value in rows])
 
     # --- logic models ---------------------------------------------------------------------------
 
@@ -696,20 +696,20 @@ class PlanDocument:
                 for kind, label in framework.LOGIC_ITEM_KINDS.items():
                     texts = [i.text for i in sorted((i for i in items if i.kind == kind),
                                                     key=lambda i: (i.position, i.id))]
-                    rows.append([Cell(label, bold=True), texts or Cell("Not yet recorded", italic=True)])
+                    rows.append([TableCell(label, bold=True), texts or TableCell("Not yet recorded", italic=True)])
                 for level, label in framework.OUTCOME_LEVELS.items():
                     texts = [o.text for o in outcomes if o.level == level]
-                    rows.append([Cell(label.replace("outcome", "outcomes"), bold=True),
-                                 texts or Cell("Not yet recorded", italic=True)])
-                w.table([Column("Stage", 1.3), Column("What it includes", 4.2)], rows)
+                    rows.append([TableCell(label.replace("outcome", "outcomes"), bold=True),
+                                 texts or TableCell("Not yet recorded", italic=True)])
+                w.table([TableColumn("Stage", 1.3), TableColumn("What it includes", 4.2)], rows)
 
     # --- performance measurement framework ------------------------------------------------------
 
     PMF_COLUMNS = (
-        Column("Expected outcome", 1.6), Column("Indicator", 1.5), Column("Type", 1.3),
-        Column("Unit", 1.0), Column("Baseline (date)", 1.15), Column("Target (date)", 1.15),
-        Column("Direction", 1.1), Column("Data source", 1.35), Column("Collection method", 1.35),
-        Column("Frequency", 1.1), Column("Responsible partner", 1.3),
+        TableColumn("Expected outcome", 1.6), TableColumn("Indicator", 1.5), TableColumn("Type", 1.3),
+        TableColumn("Unit", 1.0), TableColumn("Baseline (date)", 1.15), TableColumn("Target (date)", 1.15),
+        TableColumn("Direction", 1.1), TableColumn("Data source", 1.35), TableColumn("Collection method", 1.35),
+        TableColumn("Frequency", 1.1), TableColumn("Responsible partner", 1.3),
     )
 
     def measurement_framework(self) -> None:
@@ -732,7 +732,7 @@ class PlanDocument:
                 level = framework.OUTCOME_LEVELS.get(outcome.level, "Outcome").replace(" outcome", "")
                 rows.append([
                     [f"{level}: {one_line(outcome.text)}"],
-                    Cell(indicator.name, bold=True),
+                    TableCell(indicator.name, bold=True),
                     framework.MEASURE_TYPES.get(indicator.measure_type, indicator.measure_type),
                     indicator.unit or "—",
                     _value_with_date(indicator, "baseline"),
@@ -754,9 +754,9 @@ class PlanDocument:
         w.heading("Strategies", 2)
         if data.strategies:
             ordered = sorted(data.strategies, key=lambda s: (s.start_on or "9999", s.number))
-            w.table([Column("No.", 0.5), Column("Strategy", 2.6), Column("Lead", 1.9),
-                     Column("Start", 1.15), Column("End", 1.15), Column("Status", 1.15)],
-                    [[str(s.number), Cell(s.title or "Untitled strategy", bold=True),
+            w.table([TableColumn("No.", 0.5), TableColumn("Strategy", 2.6), TableColumn("Lead", 1.9),
+                     TableColumn("Start", 1.15), TableColumn("End", 1.15), TableColumn("Status", 1.15)],
+                    [[str(s.number), TableCell(s.title or "Untitled strategy", bold=True),
                       data.partner_name(s.lead_partner_id, "—"), short_date(s.start_on, "—"),
                       short_date(s.end_on, "—"), framework.STRATEGY_STATUSES.get(s.status, s.status)]
                      for s in ordered])
@@ -770,10 +770,10 @@ class PlanDocument:
             return
         actions.sort(key=lambda pair: (pair[0].due_on or "9999-99-99", pair[0].title.casefold()))
         w.paragraph("Milestones are marked; dates are written year-month-day.")
-        w.table([Column("Due", 1.15), Column("Action", 2.8), Column("Strategy", 0.95),
-                 Column("Owner", 1.9), Column("Status", 1.15), Column("Done", 1.15)],
+        w.table([TableColumn("Due", 1.15), TableColumn("Action", 2.8), TableColumn("Strategy", 0.95),
+                 TableColumn("Owner", 1.9), TableColumn("Status", 1.15), TableColumn("Done", 1.15)],
                 [[short_date(a.due_on, "—"),
-                  Cell(("Milestone: " if a.is_milestone else "") + one_line(a.title), bold=a.is_milestone),
+                  TableCell(("Milestone: " if a.is_milestone else "") + one_line(a.title), bold=a.is_milestone),
                   str(s.number) if s is not None else "—",
                   data.partner_name(a.owner_partner_id, "—"),
                   framework.ACTION_STATUSES.get(a.status, a.status), short_date(a.done_on, "—")]
@@ -797,12 +797,12 @@ class PlanDocument:
                 names = [one_line(i.name) for i in items[:12]]
                 if len(items) > 12:
                     names.append(f"and {len(items) - 12} more")
-                rows.append([Cell(frequency, bold=True), str(len(items)), names, who or "—"])
+                rows.append([TableCell(frequency, bold=True), str(len(items)), names, who or "—"])
             w.paragraph("Each indicator is collected as often as the measurement framework says. "
                         "The coordinator brings each new result to the advisory committee, and "
                         "a progress report goes to council and the public once a year.")
-            w.table([Column("How often", 1.2), Column("Count", 0.8), Column("Which", 3.6),
-                     Column("Collected by", 2.0)], rows)
+            w.table([TableColumn("How often", 1.2), TableColumn("Count", 0.8), TableColumn("Which", 3.6),
+                     TableColumn("Collected by", 2.0)], rows)
         else:
             w.note("No indicators are recorded yet, so there is no reporting schedule.")
 
@@ -836,16 +836,16 @@ class PlanDocument:
         if p.period_start or p.period_end:
             rows.append(["Plan period", f"{long_date(p.period_start, '…')} to "
                                         f"{long_date(p.period_end, '…')}"])
-        w.table([Column("Milestone", 1.4), Column("Date", 3.0)],
-                [[Cell(a, bold=True), b] for a, b in rows])
+        w.table([TableColumn("Milestone", 1.4), TableColumn("Date", 3.0)],
+                [[TableCell(a, bold=True), b] for a, b in rows])
 
     def appendices(self) -> None:
         w, data = self.w, self.data
         w.heading("Appendix A: Partners", 1, new_page=True)
         if data.partners:
-            w.table([Column("Organisation", 2.2), Column("Sector", 1.5), Column("Role in the plan", 3.0),
-                     Column("Involvement", 1.25)],
-                    [[Cell(p.organisation or "Unnamed partner", bold=True), p.sector or "—",
+            w.table([TableColumn("Organisation", 2.2), TableColumn("Sector", 1.5), TableColumn("Role in the plan", 3.0),
+                     TableColumn("Involvement", 1.25)],
+                    [[TableCell(p.organisation or "Unnamed partner", bold=True), p.sector or "—",
                       p.role or "—", framework.ENGAGEMENT_STATUSES.get(p.engagement_status,
                                                                        p.engagement_status)]
                      for p in data.partners.values()])
@@ -877,14 +877,14 @@ class PlanDocument:
                 used = sorted(uses, key=str.casefold)
                 if len(used) > 8:
                     used = used[:8] + [f"and {len(used) - 8} more"]
-                rows.append([Cell(name, bold=True), used])
-            w.table([Column("Source", 2.6), Column("Used for", 3.0)], rows)
+                rows.append([TableCell(name, bold=True), used])
+            w.table([TableColumn("Source", 2.6), TableColumn("Used for", 3.0)], rows)
         else:
             w.note(NOT_RECORDED)
 
         w.heading("Appendix C: Glossary", 1, new_page=True)
-        w.table([Column("Term", 1.4), Column("Meaning", 4.2)],
-                [[Cell(term, bold=True), meaning] for term, meaning in GLOSSARY])
+        w.table([TableColumn("Term", 1.4), TableColumn("Meaning", 4.2)],
+                [[TableCell(term, bold=True), meaning] for term, meaning in GLOSSARY])
 
 
 def _area_order(codes: list[str]) -> list[str]:

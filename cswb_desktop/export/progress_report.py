@@ -20,7 +20,7 @@ from .charts import trend_alt_text, trend_caption, trend_chart_png
 from .content import PlanData, language_tag, long_date, plural, short_date, with_unit
 from .output import build_in_steps
 from .sanitize import clip, one_line
-from .writer import TITLE_LIMIT, Cell, Column, DocWriter, GroupRow
+from .writer import TITLE_LIMIT, DocWriter, GroupRow, TableCell, TableColumn
 
 log = logging.getLogger(__name__)
 
@@ -112,16 +112,16 @@ class ProgressReport:
         actions = [a for items in self.data.actions.values() for a in items]
         done = [a for a in actions if a.status == "done" and self.in_period(a.done_on)]
         overdue = self._overdue(actions)
-        rows = [[Cell("Indicators", bold=True), str(len(self.rows))]]
+        rows = [[TableCell("Indicators", bold=True), str(len(self.rows))]]
         for code in (measures.ON_TRACK, measures.OFF_TRACK, measures.NOT_RATED, measures.NO_DATA):
             if statuses[code] or code in (measures.ON_TRACK, measures.OFF_TRACK):
                 rows.append([f"    {measures.STATUS_LABELS[code]}", str(statuses[code])])
-        rows.append([Cell("Strategies", bold=True), str(len(self.data.strategies))])
+        rows.append([TableCell("Strategies", bold=True), str(len(self.data.strategies))])
         for code, label in framework.STRATEGY_STATUSES.items():
             rows.append([f"    {label}", str(strategies[code])])
-        rows.append([Cell("Actions completed in the period", bold=True), str(len(done))])
-        rows.append([Cell("Actions overdue", bold=True), str(len(overdue))])
-        w.table([Column("What", 3.0), Column("Number", 1.0)], rows)
+        rows.append([TableCell("Actions completed in the period", bold=True), str(len(done))])
+        rows.append([TableCell("Actions overdue", bold=True), str(len(overdue))])
+        w.table([TableColumn("What", 3.0), TableColumn("Number", 1.0)], rows)
 
     def indicators(self) -> None:
         w, data = self.w, self.data
@@ -139,12 +139,12 @@ class ProgressReport:
                 current = strategy.id
             latest = measures.latest_measurement(indicator, data.measurements.get(indicator.id, []),
                                                  self.end)
-            table_rows.append([Cell(indicator.name, bold=True), self._baseline(indicator),
+            table_rows.append([TableCell(indicator.name, bold=True), self._baseline(indicator),
                                self._latest(indicator, latest), self._target(indicator),
-                               Cell(measures.STATUS_LABELS[status],
+                               TableCell(measures.STATUS_LABELS[status],
                                     bold=status == measures.OFF_TRACK)])
-        w.table([Column("Indicator", 2.5), Column("Baseline", 1.3), Column("Latest", 1.5),
-                 Column("Target", 1.3), Column("Status", 1.1)], table_rows)
+        w.table([TableColumn("Indicator", 2.5), TableColumn("Baseline", 1.3), TableColumn("Latest", 1.5),
+                 TableColumn("Target", 1.3), TableColumn("Status", 1.1)], table_rows)
 
         current = None
         for strategy, outcome, indicator, status in self.rows:
@@ -230,13 +230,13 @@ class ProgressReport:
                               if parse_date(u.reported_on) and parse_date(u.reported_on) <= self.end),
                              key=lambda u: u.reported_on)
             last = updates[-1] if updates else None
-            rows.append([str(s.number), Cell(s.title or "Untitled strategy", bold=True),
+            rows.append([str(s.number), TableCell(s.title or "Untitled strategy", bold=True),
                          data.area_name(s.area), data.partner_name(s.lead_partner_id, "—"),
                          framework.STRATEGY_STATUSES.get(s.status, s.status),
                          f"{framework.PROGRESS_STATUSES.get(last.status, last.status)} "
                          f"({short_date(last.reported_on)})" if last else "None yet"])
-        w.table([Column("No.", 0.5), Column("Strategy", 2.4), Column("Area", 1.3),
-                 Column("Lead", 1.8), Column("Status", 1.15), Column("Latest update", 1.4)], rows)
+        w.table([TableColumn("No.", 0.5), TableColumn("Strategy", 2.4), TableColumn("Area", 1.3),
+                 TableColumn("Lead", 1.8), TableColumn("Status", 1.15), TableColumn("Latest update", 1.4)], rows)
 
     def _overdue(self, actions):
         return [a for a in actions if a.status not in ("done", "cancelled")
@@ -246,8 +246,8 @@ class ProgressReport:
         w, data = self.w, self.data
         w.heading("Actions", 1, new_page=True)
         every = [a for items in data.actions.values() for a in items]
-        columns = [Column("Due", 1.15), Column("Action", 2.8), Column("Strategy", 0.95),
-                   Column("Owner", 1.9)]
+        columns = [TableColumn("Due", 1.15), TableColumn("Action", 2.8), TableColumn("Strategy", 0.95),
+                   TableColumn("Owner", 1.9)]
 
         def strategy_number(action) -> str:
             s = data.strategies_by_id.get(action.strategy_id)
@@ -257,8 +257,8 @@ class ProgressReport:
         done = sorted((a for a in every if a.status == "done" and self.in_period(a.done_on)),
                       key=lambda a: (a.done_on or "", a.title.casefold()))
         if done:
-            w.table(columns[:1] + [Column("Done", 1.15)] + columns[1:],
-                    [[short_date(a.due_on, "—"), short_date(a.done_on), Cell(a.title, bold=a.is_milestone),
+            w.table(columns[:1] + [TableColumn("Done", 1.15)] + columns[1:],
+                    [[short_date(a.due_on, "—"), short_date(a.done_on), TableCell(a.title, bold=a.is_milestone),
                       strategy_number(a), data.partner_name(a.owner_partner_id, "—")] for a in done])
         else:
             w.note("No action was recorded as completed in this period.")
@@ -269,11 +269,11 @@ class ProgressReport:
             rows = []
             for a in overdue:
                 late = (self.end - parse_date(a.due_on)).days
-                rows.append([short_date(a.due_on), Cell(a.title, bold=True), strategy_number(a),
+                rows.append([short_date(a.due_on), TableCell(a.title, bold=True), strategy_number(a),
                              data.partner_name(a.owner_partner_id, "—"),
                              f"{plural(late, 'day', 'days')} late, "
                              f"{framework.ACTION_STATUSES.get(a.status, a.status).lower()}"])
-            w.table(columns + [Column("Where it stands", 1.4)], rows)
+            w.table(columns + [TableColumn("Where it stands", 1.4)], rows)
         else:
             w.note("No action is overdue.")
 
@@ -284,8 +284,8 @@ class ProgressReport:
                            and self.end <= parse_date(a.due_on) <= horizon),
                           key=lambda a: (a.due_on, a.title.casefold()))
         if upcoming:
-            w.table(columns + [Column("Status", 1.0)],
-                    [[short_date(a.due_on), Cell(a.title, bold=a.is_milestone), strategy_number(a),
+            w.table(columns + [TableColumn("Status", 1.0)],
+                    [[short_date(a.due_on), TableCell(a.title, bold=a.is_milestone), strategy_number(a),
                       data.partner_name(a.owner_partner_id, "—"),
                       framework.ACTION_STATUSES.get(a.status, a.status)] for a in upcoming])
         else:

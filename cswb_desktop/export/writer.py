@@ -67,13 +67,13 @@ _AFTER_UPDATE_FIELDS = (
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     title: str
     weight: float = 1.0  # share of the table's width
 
 
 @dataclass(frozen=True)
-class Cell:
+class TableCell:
     text: object
     bold: bool = False
     italic: bool = False
@@ -85,7 +85,7 @@ class GroupRow:
     text: object
 
 
-CellValue = Union[str, None, Cell, Sequence[str]]
+CellValue = Union[str, None, TableCell, Sequence[str]]
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -625,7 +625,7 @@ class DocWriter:
 
     # --- tables ---------------------------------------------------------------------------------
 
-    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | GroupRow], *,
+    def table(self, columns: Sequence[TableColumn], rows: Iterable[Sequence[CellValue] | GroupRow], *,
               compact: bool = False, width_cm: float | None = None):
         """A table with a repeating, marked header row; rows are kept whole on a page when they
         are short enough to fit on one, and a short table is kept whole with its header."""
@@ -738,7 +738,7 @@ class DocWriter:
     @staticmethod
     def _cell_lines(value: CellValue) -> tuple[list[str], bool, bool]:
         bold = italic = False
-        if isinstance(value, Cell):
+        if isinstance(value, TableCell):
             bold, italic, value = value.bold, value.italic, value.text
         if value is None:
             return [], bold, italic

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
 )
 
+from ..core import paths
 from .widgets import DateEdit, focus_returns, parse_date
 
 WORD_FILTER = "Word documents (*.docx)"
@@ -146,10 +147,8 @@ class ExportActions:
             QCoreApplication.translate("export", "Not exported, because of what is typed in %s"))
 
     def _suggest(self, suffix: str, what: str) -> str:
-        from .main_window import _safe_file_name
-
         title = self.window.session.plan.profile().title
-        return _safe_file_name(f"{title} - {what}")[: -len(".cswb")] + suffix
+        return paths.file_name_for(f"{title} - {what}", suffix)
 
     def export_word(self, report: str) -> Path | None:
         from ..export import ExportCancelled, ExportError, export_plan, export_progress_report

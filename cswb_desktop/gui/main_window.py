@@ -7,8 +7,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget,
@@ -639,7 +639,7 @@ class MainWindow(QMainWindow):
             return False
         if self.session.read_only:
             return self.save_copy()
-        suggested = self.session.path.name if self.session.path else _safe_file_name(self.session.plan.profile().title)
+        suggested = self.session.path.name if self.session.path else paths.file_name_for(self.session.plan.profile().title, planfile.PLAN_SUFFIX)
         path = self.ask_save_path(self.tr("Save plan as"), suggested)
         if not path:
             return False
@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
         strip = self.ask_share_options()
         if strip is None:
             return False
-        suggested = _safe_file_name(self.session.plan.profile().title + " (copy)")
+        suggested = paths.file_name_for(self.session.plan.profile().title + " (copy)", planfile.PLAN_SUFFIX)
         path = self.ask_save_path(self.tr("Save a copy for sharing"), suggested)
         if not path:
             return False
@@ -866,10 +866,3 @@ def _dropped_plan(mime) -> str | None:
     return None
 
 
-def _safe_file_name(title: str) -> str:
-    cleaned = "".join(ch for ch in title if ch not in '<>:"/\\|?*' and ch.isprintable()).strip(" .")
-    return (cleaned[:80] or "plan") + planfile.PLAN_SUFFIX
-
-
-def open_folder(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -27,7 +27,8 @@ if (_CHECKOUT / "cswb_desktop").is_dir():  # run from a source checkout: measure
     sys.path.insert(0, str(_CHECKOUT))
 
 from cswb_desktop.board.model import board_content
-from cswb_desktop.board.painter import BoardLayout, BoardStyle, ensure_gui_application, paint_board
+from cswb_desktop.board.painter import BoardLayout, BoardStyle, paint_board
+from cswb_desktop.charts import ensure_painting_application
 from cswb_desktop.core import framework, schema
 from cswb_desktop.core.plan import Plan, initialise
 
@@ -70,7 +71,7 @@ def measure(repeats: int = 30) -> dict[str, float]:
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QFont, QImage, QPainter, QPalette
 
-    ensure_gui_application()
+    ensure_painting_application()
     plan = board_plan()
     width, height = WIDGET_SIZE
     started = time.perf_counter()

@@ -51,9 +51,9 @@ def main() -> int:
     os.environ.setdefault("CSWB_DESKTOP_HOME", tempfile.mkdtemp(prefix="cswb-bench-"))
     folder = Path(tempfile.mkdtemp(prefix="cswb-bench-export-"))
 
-    from cswb_desktop.export.charts import ensure_gui_application
+    from cswb_desktop.charts import ensure_painting_application
 
-    ensure_gui_application()  # once, as a running program would have it
+    ensure_painting_application()  # once, as a running program would have it
     demo = new_demo_plan_in_memory(TODAY)
     timed("demo plan, plan document (target < 1 s)",
           lambda: export_plan(demo, folder / "demo.docx", today=TODAY), args.rounds)

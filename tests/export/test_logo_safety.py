@@ -71,9 +71,9 @@ def all_parts(docx: Path) -> bytes:
 def colours_of(picture: bytes) -> set[tuple[int, int, int]]:
     from PySide6.QtGui import QImage
 
-    from cswb_desktop.export.charts import ensure_gui_application
+    from cswb_desktop.charts import ensure_painting_application
 
-    ensure_gui_application()
+    ensure_painting_application()
     image = QImage()
     if not image.loadFromData(picture):
         return set()

@@ -12,7 +12,7 @@ from cswb_desktop.core import framework, schema
 from cswb_desktop.core.plan import Plan, initialise
 from cswb_desktop.core.sample import DEMO_FIRST_NATION_SYLLABICS, DEMO_TITLE
 from cswb_desktop.export import export_plan
-from cswb_desktop.export.plan_document import PlanDocument
+from cswb_desktop.export.plan_document import PlanWordDocument
 
 from exporthelp import NS, TODAY, Docx, w
 
@@ -384,6 +384,6 @@ def test_progress_is_reported_and_can_stop_the_export(demo_plan, tmp_path):
 
 
 def test_build_steps_cover_the_document(demo_plan):
-    document = PlanDocument(demo_plan, today=TODAY)
+    document = PlanWordDocument(demo_plan, today=TODAY)
     assert len(document.steps) >= 10
     assert all(callable(step) for _message, step in document.steps)
