@@ -47,9 +47,6 @@ def law_findings_open(findings: Iterable[Finding]) -> bool:
 
 # --- dates ----------------------------------------------------------------------------------------
 
-parse_date = as_date  # a stored ISO date, or None when empty or unreadable
-
-
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (or earlier); a day the target month lacks becomes its last."""
     index = day.year * 12 + (day.month - 1) + months
@@ -65,7 +62,7 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 def due_dates(profile: PlanProfile) -> tuple[datetime.date | None, datetime.date | None]:
     """(publish by, review by) for the adopted plan; (None, None) before adoption is recorded."""
-    adopted = parse_date(profile.adopted_on)
+    adopted = as_date(profile.adopted_on)
     if adopted is None:
         return None, None
     try:
@@ -142,7 +139,7 @@ def _check_profile(profile: PlanProfile) -> list[Finding]:
             "The plan has no vision statement yet; a few words on the community you are working "
             "towards help partners and council see what the plan is for.",
             "profile", "plan", profile.id))
-    start, end = parse_date(profile.period_start), parse_date(profile.period_end)
+    start, end = as_date(profile.period_start), as_date(profile.period_end)
     if start is None and end is None:
         found.append(Finding(
             "plan_period_missing", TOOLKIT,
@@ -359,7 +356,7 @@ def _check_strategies(plan: Plan, strategies: list[Strategy], profile: PlanProfi
                 f"cannot be measured; complete one in the measurement framework.",
                 "measurement", "strategy", strategy.id))
 
-    adopted = parse_date(profile.adopted_on)
+    adopted = as_date(profile.adopted_on)
     if adopted is not None:
         idle = [s for s in strategies if s.status == "planned" and not s.start_on]
         if idle:
@@ -377,7 +374,7 @@ def _check_strategies(plan: Plan, strategies: list[Strategy], profile: PlanProfi
 
 
 def _check_deadlines(profile: PlanProfile, today: datetime.date) -> list[Finding]:
-    adopted = parse_date(profile.adopted_on)
+    adopted = as_date(profile.adopted_on)
     if adopted is None:
         return []
     publish_by, review_by = due_dates(profile)
@@ -385,7 +382,7 @@ def _check_deadlines(profile: PlanProfile, today: datetime.date) -> list[Finding
         return []
     found = []
 
-    published = parse_date(profile.published_on)
+    published = as_date(profile.published_on)
     if published is None or published < adopted:
         earlier = ("" if published is None else
                    f" (the publication date on record, {published.isoformat()}, is from before "

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..core import framework
-from ..core.checks import parse_date
 from ..core.plan import Plan
 from ..core.records import (
+    as_date,
     Action, Asset, CategoryStatus, CommitteeMember, Criterion, EngagementActivity,
     EngagementSummary, Evidence, Indicator, LogicModelItem, Measurement, Outcome, Participant,
     Partner, PlanProfile, ProgressUpdate, Risk, RiskCategory, RiskScore, Strategy, Team,
@@ -30,7 +30,7 @@ def language_tag(language: str) -> str:
 
 def long_date(value: str | datetime.date | None, missing: str = "") -> str:
     """'14 March 2025' (the day-month-year order reads the same in English and French)."""
-    day = value if isinstance(value, datetime.date) else parse_date(value)
+    day = value if isinstance(value, datetime.date) else as_date(value)
     if day is None:
         return missing
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -38,7 +38,7 @@ def long_date(value: str | datetime.date | None, missing: str = "") -> str:
 
 def short_date(value: str | datetime.date | None, missing: str = "") -> str:
     """'2025-03-14', for tables, where it sorts and stays narrow."""
-    day = value if isinstance(value, datetime.date) else parse_date(value)
+    day = value if isinstance(value, datetime.date) else as_date(value)
     return day.isoformat() if day is not None else missing
 
 

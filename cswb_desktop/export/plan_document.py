@@ -15,12 +15,12 @@ from typing import Callable
 
 from ..core import framework
 from ..core.balance import BALANCE_RULE, plan_balance
-from ..core.checks import due_dates, parse_date
+from ..core.checks import due_dates
 from ..core.coverage import build_coverage
 from ..core.evidence import sources_by_risk
 from ..core.plan import Plan
 from ..core.ranking import RankedRisk, rank_risks
-from ..core.records import Indicator, Strategy
+from ..core.records import Indicator, Strategy, as_date
 from .content import (
     PlanData, join_words, language_tag, long_date, money, number, plural, short_date,
 )
@@ -122,7 +122,7 @@ class PlanWordDocument:
         self.notes: list[str] = []  # sentences about what was left out, for the person exporting
         self.data = PlanData.read(plan, measurements=False)
         profile = self.data.profile
-        self.adopted = parse_date(profile.adopted_on)
+        self.adopted = as_date(profile.adopted_on)
         self.draft = draft or self.adopted is None
         self.title = clip(profile.title, TITLE_LIMIT) or "Community Safety and Well-Being Plan"
         header = f"{self.title} — Draft" if self.draft else self.title
@@ -189,7 +189,7 @@ class PlanWordDocument:
             if one_line(p.adoption_reference):
                 adopted += f" by {one_line(p.adoption_reference)}"
             w.paragraph(adopted + ".", bold=True)
-        published = parse_date(p.published_on)
+        published = as_date(p.published_on)
         if published is not None and not self.draft:
             w.paragraph(f"Published on {long_date(published)}.")
         w.paragraph(f"Document prepared on {long_date(self.today)}.")
@@ -820,7 +820,7 @@ class PlanWordDocument:
 
         w.heading("Key dates", 2)
         publish_by, review_by = due_dates(p)
-        published = parse_date(p.published_on)
+        published = as_date(p.published_on)
         rows = []
         if self.adopted is not None:
             rows.append(["Adopted", long_date(self.adopted)

@@ -12,9 +12,9 @@ from collections import Counter
 from typing import Callable
 
 from ..core import framework, measures
-from ..core.checks import add_years, parse_date
+from ..core.checks import add_years
 from ..core.plan import Plan
-from ..core.records import Indicator, Outcome, Strategy
+from ..core.records import Indicator, Outcome, Strategy, as_date
 from ..core.trend import shape_trend
 from .charts import trend_alt_text, trend_caption, trend_chart_png
 from .content import PlanData, language_tag, long_date, plural, short_date, with_unit
@@ -61,7 +61,7 @@ class ProgressReport:
                 self.rows.append((strategy, outcome, indicator, status))
 
     def in_period(self, value: str | None) -> bool:
-        day = parse_date(value)
+        day = as_date(value)
         return day is not None and self.start <= day <= self.end
 
     @property
@@ -85,7 +85,7 @@ class ProgressReport:
         w.paragraph(self.title, "Title")
         w.paragraph("Progress report", "Subtitle")
         w.labelled("Reporting period", f"{long_date(self.start)} to {long_date(self.end)}")
-        adopted = parse_date(p.adopted_on)
+        adopted = as_date(p.adopted_on)
         if adopted is not None:
             w.paragraph(f"The plan was adopted on {long_date(adopted)}"
                         + (f" by {one_line(p.adoption_reference)}" if one_line(p.adoption_reference) else "")
@@ -227,7 +227,7 @@ class ProgressReport:
         rows = []
         for s in data.strategies:
             updates = sorted((u for u in data.updates.get(s.id, [])
-                              if parse_date(u.reported_on) and parse_date(u.reported_on) <= self.end),
+                              if as_date(u.reported_on) and as_date(u.reported_on) <= self.end),
                              key=lambda u: u.reported_on)
             last = updates[-1] if updates else None
             rows.append([str(s.number), TableCell(s.title or "Untitled strategy", bold=True),
@@ -240,7 +240,7 @@ class ProgressReport:
 
     def _overdue(self, actions):
         return [a for a in actions if a.status not in ("done", "cancelled")
-                and parse_date(a.due_on) is not None and parse_date(a.due_on) < self.end]
+                and as_date(a.due_on) is not None and as_date(a.due_on) < self.end]
 
     def actions(self) -> None:
         w, data = self.w, self.data
@@ -268,7 +268,7 @@ class ProgressReport:
         if overdue:
             rows = []
             for a in overdue:
-                late = (self.end - parse_date(a.due_on)).days
+                late = (self.end - as_date(a.due_on)).days
                 rows.append([short_date(a.due_on), TableCell(a.title, bold=True), strategy_number(a),
                              data.partner_name(a.owner_partner_id, "—"),
                              f"{plural(late, 'day', 'days')} late, "
@@ -280,8 +280,8 @@ class ProgressReport:
         w.heading(f"Due in the next {UPCOMING_DAYS} days", 2)
         horizon = self.end + datetime.timedelta(days=UPCOMING_DAYS)
         upcoming = sorted((a for a in every if a.status not in ("done", "cancelled")
-                           and parse_date(a.due_on) is not None
-                           and self.end <= parse_date(a.due_on) <= horizon),
+                           and as_date(a.due_on) is not None
+                           and self.end <= as_date(a.due_on) <= horizon),
                           key=lambda a: (a.due_on, a.title.casefold()))
         if upcoming:
             w.table(columns + [TableColumn("Status", 1.0)],
