@@ -13,9 +13,9 @@ from cswb_desktop.core.plan import Plan
 
 from cswb_desktop.gui.main_window import MainWindow
 
-from tests.gui.test_steps_part1 import choose
-from tests.gui.test_steps_part2a import CTRL, click, go_to_step, leave, put_cursor
-from tests.gui.test_steps_part2b import click_row
+from tests.gui.test_steps_profile_partners_committee_engagement_assets import choose
+from tests.gui.test_steps_risks_prioritisation_strategies import CTRL, click, go_to_step, leave, put_cursor
+from tests.gui.test_steps_logic_models_measurement_implementation_review import click_row
 
 
 @pytest.fixture
