@@ -38,7 +38,7 @@ from PySide6.QtGui import (
     QPainterPath, QPaintEngine, QPalette, QPen, QPixmap, QPolygonF,
 )
 
-from ..charts import ensure_painting_application
+from ..charts import ensure_painting_application, png_bytes
 from .geometry import (
     RING_COUNT, BoardGeometry, BoardMarkers, Cell, CellMarkers, LabelPlace, MarkerPlace, Overflow, Point, Rect,
     RingLabelPlace, to_qt_degrees,
@@ -1029,16 +1029,7 @@ def render_board_png(plan: Any, width_cm: float = 16.0, dpi: int = 300, **filter
         raise ValueError("width and resolution must be positive")
     width_px = max(1, round(width_cm / 2.54 * dpi))
     image = render_board_image(plan, width_px, **filters)
-    dots_per_metre = round(dpi / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise RuntimeError("the board picture could not be encoded as PNG")
-    buffer.close()
-    return bytes(data.data())
+    return png_bytes(image, dpi, "the board picture")
 
 
 def render_board_svg(plan: Any, width_cm: float = 16.0, **filters: Any) -> bytes:

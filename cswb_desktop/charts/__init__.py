@@ -27,3 +27,20 @@ def ensure_painting_application() -> bool:
         args += ["-platform", "offscreen"]
     _APP = QGuiApplication(args)
     return True
+
+
+def png_bytes(image, dpi: int, what: str) -> bytes:
+    """A QImage as PNG bytes that say their resolution (`dpi`), so a word processor places the
+    picture at its intended size; `what` names the picture if it cannot be encoded."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise RuntimeError(f"{what} could not be encoded as PNG")
+    buffer.close()
+    return bytes(data.data())

@@ -25,11 +25,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPainterPathStroker, QPalette, QPen,
 )
 
+from . import png_bytes
 from ..core.trend import Trend, axis_label
 
 __all__ = ["CONTEXT", "TrendStyle", "TrendGeometry", "LegendItem", "layout_trend", "paint_trend",
@@ -477,13 +478,4 @@ def render_trend_png(trend: Trend, width_px: int, height_px: int, *, style: Tren
     """The chart as PNG bytes at `dpi`; `grey` writes an 8-bit grey PNG (a third of the size and
     twice as fast to encode), for a style that draws only greys."""
     image = render_trend_image(trend, width_px, height_px, style, translate=translate, grey=grey)
-    dots_per_metre = round(dpi / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise RuntimeError("the trend chart could not be encoded as PNG")
-    buffer.close()
-    return bytes(data.data())
+    return png_bytes(image, dpi, "the trend chart")
