@@ -583,8 +583,8 @@ def _checked_copy(source: Path, prefix: str) -> Path:
         try:
             harden(conn)
             conn.execute("PRAGMA journal_mode = DELETE")
-            schema.apply_migrations(conn)
-            check_connection(conn, source.name)  # what the migrations made is checked as well
+            if schema.apply_migrations(conn) < schema.SCHEMA_VERSION:
+                check_connection(conn, source.name)  # what the migrations made is checked as well
         finally:
             conn.close()
     except BaseException:

@@ -179,7 +179,13 @@ def test_stat4_table_as_sqlite_makes_it_is_accepted(plan_file):
 
 # --- after migrations ----------------------------------------------------------------------------
 
-def test_the_working_copy_is_checked_again_after_its_migrations(plan_file, monkeypatch):
+def test_the_working_copy_is_checked_again_after_its_migrations(tmp_path, monkeypatch):
+    """A file of an older format is migrated in the private copy, and what the migrations made is
+    checked again before anything reads it."""
+    plan_file = tmp_path / "received.cswb"
+    plan_file.write_bytes((Path(__file__).resolve().parents[1] / "fixtures" / "plan-v1.cswb").read_bytes())
+    for version in schema.MIGRATIONS:  # the allow-lists, made by the real migrations
+        schema.expected_schema(version)
     real = schema.apply_migrations
 
     def migrations_that_leave_a_trigger(conn, to_version=schema.SCHEMA_VERSION):
@@ -190,3 +196,14 @@ def test_the_working_copy_is_checked_again_after_its_migrations(plan_file, monke
     monkeypatch.setattr(schema, "apply_migrations", migrations_that_leave_a_trigger)
     message = assert_rejected(open_with_plan, plan_file, "trigger “stray”")
     assert "received.cswb" in message
+
+
+def test_a_file_of_the_current_format_is_checked_once(plan_file, monkeypatch):
+    """Nothing to migrate, nothing new to check: the full check (integrity, schema, every value) is
+    the dearest part of opening a large plan, so it runs once."""
+    calls = []
+    real = planfile.check_connection
+    monkeypatch.setattr(planfile, "check_connection", lambda conn, name: calls.append(name) or real(conn, name))
+    session = planfile.open_plan(plan_file)
+    session.close()
+    assert calls == [plan_file.name]
