@@ -478,7 +478,13 @@ def _refuse_if_open_elsewhere(target: Path) -> None:
     workdir = paths.working_dir() / plan_key(target)
     if workdir.exists():
         other = _Lock(workdir / LOCK_NAME)
-        if not other.acquire():
+        try:
+            free = other.acquire()
+        except OSError as exc:  # the program's own drive, before anything was written
+            raise SaveError(f"{target.name} was not saved because cswb-desktop's own folder {paths.data_dir()} "
+                            f"could not be written ({exc.strerror or exc}): free some space there and "
+                            f"save again.") from exc
+        if not free:
             raise SaveError(f"{target.name} is open in another cswb-desktop window: close it there first, or choose another name.")
         other.release()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -674,7 +673,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             self.show_error(self.tr("Could not save"), str(exc))
             return False
-        except (OSError, sqlite3.Error) as exc:  # on this computer's own drive, before the file was touched
+        except OSError as exc:  # on this computer's own drive, before the file was touched
             self.statusBar().clearMessage()
             self.show_error(self.tr("Could not save"), self.tr(
                 "The plan was not saved because cswb-desktop's own folder %s could not be written (%s): "
